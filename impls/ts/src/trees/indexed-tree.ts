@@ -1,0 +1,136 @@
+// Indexed Merkle tree (spec §2.2): a sorted linked list of keys stored in tree positions.
+// Used for nullifiers (leaf = [value, nextValue, nextIndex]) and public data
+// (leaf = [slot, value, nextSlot, nextIndex]); `hashLeaf` says which.
+
+import { reject } from '../errors.js';
+import { MerkleTree } from './merkle-tree.js';
+import { Journal } from './journal.js';
+import { SortedKeySet } from './sorted-keys.js';
+
+export interface IndexedLeaf {
+  readonly key: bigint;
+  /** Public-data value; always 0 for nullifiers. */
+  readonly value: bigint;
+  readonly nextKey: bigint;
+  readonly nextIndex: number;
+}
+
+export type LeafHasher = (leaf: IndexedLeaf) => bigint;
+
+export class IndexedTree {
+  private readonly tree: MerkleTree;
+  private readonly leavesByIndex = new Journal<number, IndexedLeaf>();
+  private readonly indexByKey = new Journal<bigint, number>();
+  private readonly committedKeys = new SortedKeySet();
+  private pendingKeys = new SortedKeySet();
+  private size = 0;
+  private committedSize = 0;
+
+  constructor(
+    readonly name: string,
+    height: number,
+    private readonly hashLeaf: LeafHasher,
+    prefill: number,
+  ) {
+    this.tree = new MerkleTree(height);
+    // Prefill: key i points to i+1, the last wraps to (0, 0); every prefilled leaf is hashed.
+    for (let i = 0; i < prefill; i++) {
+      const last = i === prefill - 1;
+      this.writeLeaf(i, { key: BigInt(i), value: 0n, nextKey: last ? 0n : BigInt(i + 1), nextIndex: last ? 0 : i + 1 });
+      this.addKey(BigInt(i), i);
+    }
+    this.size = prefill;
+    this.commit();
+  }
+
+  get nextIndex(): number {
+    return this.size;
+  }
+
+  ensureRoom(count: number): void {
+    if (this.size + count > this.tree.capacity) {
+      reject('E_TREE_FULL', `${this.name} tree full: ${this.size} + ${count} > ${this.tree.capacity}`);
+    }
+  }
+
+  has(key: bigint): boolean {
+    return this.indexByKey.has(key);
+  }
+
+  /** Inserts a new key at `position` (spec §2.2, "Insertion of a new key"). */
+  insertAt(position: number, key: bigint, value: bigint): void {
+    const lowKey = this.floor(key - 1n);
+    if (lowKey === undefined) throw new Error(`internal: no low leaf for ${key}`); // key 0 is always present
+    const lowIndex = this.indexByKey.get(lowKey)!;
+    const low = this.leavesByIndex.get(lowIndex)!;
+    this.writeLeaf(position, { key, value, nextKey: low.nextKey, nextIndex: low.nextIndex });
+    this.writeLeaf(lowIndex, { ...low, nextKey: key, nextIndex: position });
+    this.addKey(key, position);
+  }
+
+  /** Marks `count` positions as used; positions not written stay empty leaves (node value 0). */
+  advance(count: number): void {
+    this.size += count;
+  }
+
+  /** Public-data write (spec §2.2): update in place if the slot exists, else append. */
+  write(key: bigint, value: bigint): void {
+    const index = this.indexByKey.get(key);
+    if (index !== undefined) {
+      const leaf = this.leavesByIndex.get(index)!;
+      this.writeLeaf(index, { ...leaf, value });
+      return;
+    }
+    this.ensureRoom(1);
+    this.insertAt(this.size, key, value);
+    this.size += 1;
+  }
+
+  root(): bigint {
+    return this.tree.root();
+  }
+
+  /** Leaves by position; an empty leaf reads as key 0, value 0. */
+  leaves(): IndexedLeaf[] {
+    const out: IndexedLeaf[] = [];
+    for (let i = 0; i < this.size; i++) {
+      out.push(this.leavesByIndex.get(i) ?? { key: 0n, value: 0n, nextKey: 0n, nextIndex: 0 });
+    }
+    return out;
+  }
+
+  commit(): void {
+    this.tree.commit();
+    this.leavesByIndex.commit();
+    this.indexByKey.commit();
+    for (const k of this.pendingKeys.values()) this.committedKeys.insert(k);
+    this.pendingKeys = new SortedKeySet();
+    this.committedSize = this.size;
+  }
+
+  rollback(): void {
+    this.tree.rollback();
+    this.leavesByIndex.rollback();
+    this.indexByKey.rollback();
+    this.pendingKeys = new SortedKeySet();
+    this.size = this.committedSize;
+  }
+
+  private floor(k: bigint): bigint | undefined {
+    const a = this.committedKeys.floor(k);
+    const b = this.pendingKeys.floor(k);
+    if (a === undefined) return b;
+    if (b === undefined) return a;
+    return a > b ? a : b;
+  }
+
+  private addKey(key: bigint, index: number): void {
+    this.indexByKey.set(key, index);
+    this.pendingKeys.insert(key);
+  }
+
+  private writeLeaf(index: number, leaf: IndexedLeaf): void {
+    this.leavesByIndex.set(index, leaf);
+    this.tree.setLeaf(index, this.hashLeaf(leaf));
+  }
+}
