@@ -1,0 +1,126 @@
+// The canonical difftower data model (spec §8) as effect Schemas. Untrusted bytes are decoded
+// with these at the boundary: anything that does not match is a typed decode error, never a crash.
+
+import { Schema } from 'effect';
+
+const FIELD_BYTES = 32;
+
+/** A field element on the wire: 32 bytes big-endian (values >= p are representable on purpose). */
+export const Fr = Schema.transform(
+  Schema.Uint8ArrayFromSelf.pipe(Schema.filter((b) => b.length === FIELD_BYTES, { message: () => 'a field element must be 32 bytes' })),
+  Schema.BigIntFromSelf,
+  {
+    strict: true,
+    decode: (bytes) => {
+      let v = 0n;
+      for (const b of bytes) v = (v << 8n) | BigInt(b);
+      return v;
+    },
+    encode: (v) => frToBytes(v),
+  },
+);
+
+export function frToBytes(v: bigint): Uint8Array {
+  const out = new Uint8Array(FIELD_BYTES);
+  let x = v;
+  for (let i = FIELD_BYTES - 1; i >= 0; i--) {
+    out[i] = Number(x & 0xffn);
+    x >>= 8n;
+  }
+  return out;
+}
+
+const U32 = Schema.Number.pipe(Schema.int(), Schema.between(0, 0xffffffff));
+/** u64 on the wire is a msgpack integer: a JS number when small, a bigint beyond 2^53. */
+const U64 = Schema.transform(Schema.Union(Schema.Number.pipe(Schema.int(), Schema.nonNegative()), Schema.BigIntFromSelf), Schema.BigIntFromSelf, {
+  strict: true,
+  decode: (v) => BigInt(v),
+  encode: (v) => (v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v),
+}).pipe(Schema.filter((v) => v >= 0n && v < 1n << 64n, { message: () => 'not a u64' }));
+
+export const Profile = Schema.Literal('aztec', 'small');
+
+export const CheckpointHeader = Schema.Struct({
+  chainId: Fr,
+  version: Fr,
+  slotNumber: Fr,
+  timestamp: U64,
+  coinbase: Fr,
+  feeRecipient: Fr,
+  feePerDaGas: Fr,
+  feePerL2Gas: Fr,
+});
+
+export const TxEffect = Schema.Struct({
+  revertCode: Schema.Number.pipe(Schema.int(), Schema.between(0, 255)),
+  txHash: Fr,
+  transactionFee: Fr,
+  noteHashes: Schema.mutable(Schema.Array(Fr)),
+  nullifiers: Schema.mutable(Schema.Array(Fr)),
+  l2ToL1Msgs: Schema.mutable(Schema.Array(Fr)),
+  publicDataWrites: Schema.mutable(Schema.Array(Schema.mutable(Schema.Tuple(Fr, Fr)))),
+  privateLogs: Schema.mutable(Schema.Array(Schema.mutable(Schema.Array(Fr)))),
+  publicLogs: Schema.mutable(Schema.Array(Fr)),
+  contractClassLog: Schema.NullOr(Schema.Struct({ contractAddress: Fr, fields: Schema.mutable(Schema.Array(Fr)) })),
+});
+
+export const Block = Schema.Struct({
+  blockNumber: U32,
+  totalManaUsed: U64,
+  txs: Schema.mutable(Schema.Array(TxEffect)),
+});
+
+const CheckpointCommon = {
+  v: Schema.Literal(1),
+  profile: Profile,
+  header: CheckpointHeader,
+  l1ToL2Messages: Schema.mutable(Schema.Array(Fr)),
+};
+
+export const BlocksCheckpoint = Schema.Struct({
+  ...CheckpointCommon,
+  form: Schema.Literal('blocks'),
+  blocks: Schema.mutable(Schema.Array(Block)),
+  blobFields: Schema.Null,
+});
+
+export const BlobCheckpoint = Schema.Struct({
+  ...CheckpointCommon,
+  form: Schema.Literal('blob'),
+  blocks: Schema.Null,
+  blobFields: Schema.mutable(Schema.Array(Fr)),
+});
+
+export const Checkpoint = Schema.Union(BlocksCheckpoint, BlobCheckpoint);
+export type Checkpoint = typeof Checkpoint.Type;
+export type TxEffect = typeof TxEffect.Type;
+export type Block = typeof Block.Type;
+export type CheckpointHeader = typeof CheckpointHeader.Type;
+
+export const Snapshot = Schema.Tuple(Fr, U32);
+
+export const ChainStateFile = Schema.Struct({
+  v: Schema.Literal(1),
+  profile: Profile,
+  chainId: Fr,
+  version: Fr,
+  last: Schema.Struct({ blockNumber: U32, slotNumber: Fr, timestamp: U64 }),
+  noteHashes: Schema.mutable(Schema.Array(Fr)),
+  l1ToL2Messages: Schema.mutable(Schema.Array(Fr)),
+  archive: Schema.mutable(Schema.Array(Fr)),
+  nullifiers: Schema.mutable(Schema.Array(Fr)),
+  publicData: Schema.mutable(Schema.Array(Schema.mutable(Schema.Tuple(Fr, Fr)))),
+});
+export type ChainStateFile = typeof ChainStateFile.Type;
+
+export const Outcome = Schema.Union(
+  Schema.Struct({
+    v: Schema.Literal(1),
+    status: Schema.Literal('accepted'),
+    state: Schema.mutable(Schema.Array(Fr)),
+    archive: Schema.mutable(Schema.Array(Fr)),
+    blockHeaderHashes: Schema.mutable(Schema.Array(Fr)),
+    blobFields: Schema.mutable(Schema.Array(Fr)),
+  }),
+  Schema.Struct({ v: Schema.Literal(1), status: Schema.Literal('rejected'), code: Schema.String, message: Schema.String }),
+);
