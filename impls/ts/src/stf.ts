@@ -47,6 +47,15 @@ export class ChainState {
     return state;
   }
 
+  /** An empty chain (prefilled indexed trees, nothing else) to be filled by a state file. */
+  static restoreEmpty(profile: ProfileName, chainId: bigint, version: bigint): ChainState {
+    return new ChainState(PROFILES[profile], chainId, version);
+  }
+
+  commitRestored(): void {
+    this.commit();
+  }
+
   stateReference(): StateReference {
     const snap = (t: { root(): bigint; nextIndex: number }): Snapshot => ({ root: t.root(), nextIndex: t.nextIndex });
     return { l1ToL2: snap(this.l1ToL2), noteHash: snap(this.noteHash), nullifier: snap(this.nullifier), publicData: snap(this.publicData) };
@@ -165,9 +174,7 @@ export class ChainState {
     tx.nullifiers.forEach((n, i) => {
       if (this.nullifier.has(n)) reject('E_NULLIFIER_EXISTS', `${where}: nullifier ${i} already exists`);
     });
-    const start = this.nullifier.nextIndex;
-    tx.nullifiers.forEach((n, i) => this.nullifier.insertAt(start + i, n, 0n));
-    this.nullifier.advance(p.maxNullifiersPerTx);
+    this.nullifier.insertBatch(tx.nullifiers.concat(Array<bigint>(p.maxNullifiersPerTx - tx.nullifiers.length).fill(0n)));
 
     for (const [slot, value] of tx.publicDataWrites) this.publicData.write(slot, value);
   }

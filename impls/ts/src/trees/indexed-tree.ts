@@ -68,9 +68,15 @@ export class IndexedTree {
     this.addKey(key, position);
   }
 
-  /** Marks `count` positions as used; positions not written stay empty leaves (node value 0). */
-  advance(count: number): void {
-    this.size += count;
+  /**
+   * Nullifier batch (spec §2.2): `values` (padding zeros included) take the next positions in
+   * order; non-zero values are inserted, zeros stay empty leaves with node value 0. The caller has
+   * checked room, duplicates and existence.
+   */
+  insertBatch(values: readonly bigint[]): void {
+    const start = this.size;
+    values.forEach((v, i) => v !== 0n && this.insertAt(start + i, v, 0n));
+    this.size += values.length;
   }
 
   /** Public-data write (spec §2.2): update in place if the slot exists, else append. */
