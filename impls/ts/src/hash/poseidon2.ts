@@ -1,0 +1,226 @@
+/**
+ * Poseidon2 over the BN254 scalar field, t = 4, d = 5, 4 + 4 full rounds and 56 partial rounds, matching
+ * Barretenberg (checked against @aztec/bb.js in impls/ts/test/poseidon2.test.ts).
+ *
+ * Permutation (Barretenberg's order):
+ *   x = M_E x
+ *   4 full rounds:    x_i += c_i (all i), x_i = x_i^5 (all i), x = M_E x
+ *   56 partial rounds: x_0 += c, x_0 = x_0^5, y_i = (D_i - 1) x_i + sum(x)   (M_I = J + diag(D))
+ *   4 full rounds
+ * with M_E = [[5,7,1,3],[4,6,1,1],[1,3,5,7],[1,1,4,6]].
+ *
+ * Sponge (Barretenberg's FieldSponge, rate 3, capacity 1): state = [0, 0, 0, n * 2^64]; the inputs are
+ * added into state[0..2] three at a time, with a permutation after every block including the last
+ * partial one (and one permutation for n = 0), i.e. max(1, ceil(n / 3)) permutations; output state[0].
+ *
+ * The state lives in four preallocated Montgomery-form elements (see field.ts) for the whole sponge;
+ * bigints are only touched on the way in and out. Magnitude bookkeeping (|V| = absolute value of the
+ * represented integer, limbs at most 2^24 at every kernel input):
+ *   - S-box inputs are normalized, |V| <= 2^262; x^2 <= |V|^2/R + p/2 < 2^261, x^4 < 2^254,
+ *     x^5 < 2^253.3 (R = 2^264, p < 2^253.6).
+ *   - M_E multiplies magnitudes and limbs by at most 16 (row sums of M_E), so after M_E + constants
+ *     |V| < 2^258 from S-box outputs, or < 2^262 when sponge inputs were added to the state, and
+ *     limbs < 2^32, which normalize() brings back to <= 2^23 + 2^8.
+ *   - Partial rounds: sum(x) is weakly reduced (|V| < p/2 + 2^245) before it is added to the products
+ *     (D_i - 1) x_i, which are < p/2 + p * 2^255 / R; so |y_i| < 2^254.6 and nothing grows from round
+ *     to round. Kernel outputs have limbs <= 2^23 (the top limb carries the rest), ready for the next
+ *     multiplication without a carry pass.
+ */
+import {
+  LIMBS,
+  type Fe,
+  feFromBigint,
+  feNew,
+  feToBigint,
+  MODULUS,
+  montMul,
+  montMulAdd,
+  montSqr,
+  normalize,
+} from './field.js';
+import {
+  FULL_ROUND_CONSTANTS,
+  INTERNAL_DIAGONAL_MINUS_ONE,
+  PARTIAL_ROUND_CONSTANTS,
+} from './poseidon2-constants.js';
+
+const toMont = (x: bigint): Fe => {
+  const o = feNew();
+  feFromBigint(o, x);
+  return o;
+};
+
+const RC_FULL: readonly (readonly Fe[])[] = FULL_ROUND_CONSTANTS.map((row) => row.map(toMont));
+const RC_PARTIAL: readonly Fe[] = PARTIAL_ROUND_CONSTANTS.map(toMont);
+const ZERO = feNew();
+const DIAG0 = toMont(INTERNAL_DIAGONAL_MINUS_ONE[0]);
+const DIAG1 = toMont(INTERNAL_DIAGONAL_MINUS_ONE[1]);
+const DIAG2 = toMont(INTERNAL_DIAGONAL_MINUS_ONE[2]);
+const DIAG3 = toMont(INTERNAL_DIAGONAL_MINUS_ONE[3]);
+const HALF_FULL = FULL_ROUND_CONSTANTS.length / 2;
+const ROUNDS_P = PARTIAL_ROUND_CONSTANTS.length;
+
+/** p as limbs and 2^240 / p: quotient estimate from the top limb (same as field.ts weakReduce). */
+const P_LIMBS = Array.from({ length: LIMBS }, (_, j) => Number((MODULUS >> BigInt(24 * j)) & 0xffffffn));
+const TOP_INV_P = Number(1n << 240n) / Number(MODULUS);
+/** 1.5 * 2^52: adding and subtracting it rounds a double below 2^51 to the nearest integer. */
+const ROUND_INT = 6755399441055744;
+
+// Permutation state and scratch (module-level: no allocation per call; the code is synchronous).
+const S0 = feNew();
+const S1 = feNew();
+const S2 = feNew();
+const S3 = feNew();
+const X2 = feNew();
+const X4 = feNew();
+const SUM = feNew();
+const SUMC = feNew();
+const IN = feNew();
+
+/** x = x^5 in place; x must be normalized (limbs <= 2^24). */
+function sbox(x: Fe): void {
+  montSqr(X2, x);
+  montSqr(X4, X2);
+  montMul(x, X4, x);
+}
+
+/**
+ * x = M_E x limb by limb, without carries. The 4x4 matrix [[5,7,1,3],[4,6,1,1],[1,3,5,7],[1,1,4,6]]
+ * costs 8 additions and 4 doublings per limb (the addition chain of the Poseidon2 paper for M4).
+ */
+function externalLinear(): void {
+  for (let j = 0; j < LIMBS; j++) {
+    const x0 = S0[j], x1 = S1[j], x2 = S2[j], x3 = S3[j];
+    const t0 = x0 + x1; // x0 + x1
+    const t1 = x2 + x3; // x2 + x3
+    const t2 = 2 * x1 + t1; // 2x1 + x2 + x3
+    const t3 = 2 * x3 + t0; // x0 + x1 + 2x3
+    const t4 = 4 * t1 + t3; // x0 + x1 + 4x2 + 6x3
+    const t5 = 4 * t0 + t2; // 4x0 + 6x1 + x2 + x3
+    S0[j] = t3 + t5; // 5x0 + 7x1 + x2 + 3x3
+    S1[j] = t5;
+    S2[j] = t2 + t4; // x0 + 3x1 + 5x2 + 7x3
+    S3[j] = t4;
+  }
+}
+
+/** x += c, then the relaxed carry pass so that x can enter a multiplication. */
+function addNormalize(x: Fe, c: Fe): void {
+  for (let j = 0; j < LIMBS; j++) x[j] += c[j];
+  normalize(x);
+}
+
+function fullRound(rc: readonly Fe[]): void {
+  addNormalize(S0, rc[0]);
+  addNormalize(S1, rc[1]);
+  addNormalize(S2, rc[2]);
+  addNormalize(S3, rc[3]);
+  sbox(S0);
+  sbox(S1);
+  sbox(S2);
+  sbox(S3);
+  externalLinear();
+}
+
+/**
+ * The 56 partial rounds. On entry S0..S3 are M_E outputs (unnormalized). The constant of the next round
+ * is folded into the addend of y_0, so x_0 arrives with its constant already added.
+ */
+function partialRounds(): void {
+  addNormalize(S0, RC_PARTIAL[0]);
+  normalize(S1);
+  normalize(S2);
+  normalize(S3);
+  for (let r = 0; r < ROUNDS_P; r++) {
+    sbox(S0);
+    // sum(x), limbs <= 2^25 + 2^9, then subtract q*p with q from the top limb (|q| <= 2^4)
+    const top = S0[LIMBS - 1] + S1[LIMBS - 1] + S2[LIMBS - 1] + S3[LIMBS - 1];
+    const q = top * TOP_INV_P + ROUND_INT - ROUND_INT;
+    const next = r + 1 < ROUNDS_P ? RC_PARTIAL[r + 1] : ZERO;
+    for (let j = 0; j < LIMBS; j++) {
+      const s = S0[j] + S1[j] + S2[j] + S3[j] - q * P_LIMBS[j];
+      SUM[j] = s;
+      SUMC[j] = s + next[j];
+    }
+    // y_i = (D_i - 1) x_i + sum; the kernels accept the addend's loose limbs (<= 2^40)
+    montMulAdd(S0, DIAG0, S0, SUMC);
+    montMulAdd(S1, DIAG1, S1, SUM);
+    montMulAdd(S2, DIAG2, S2, SUM);
+    montMulAdd(S3, DIAG3, S3, SUM);
+  }
+}
+
+/** Permutes S0..S3 in place; on exit all four are normalized. */
+function permuteState(): void {
+  externalLinear();
+  for (let r = 0; r < HALF_FULL; r++) fullRound(RC_FULL[r]);
+  partialRounds();
+  for (let r = HALF_FULL; r < 2 * HALF_FULL; r++) fullRound(RC_FULL[r]);
+  normalize(S0);
+  normalize(S1);
+  normalize(S2);
+  normalize(S3);
+}
+
+/** The Poseidon2 permutation of 4 field elements (inputs reduced mod p; outputs canonical). */
+export function poseidon2Permutation(state: readonly bigint[]): bigint[] {
+  if (state.length !== 4) throw new RangeError(`poseidon2Permutation expects 4 elements, got ${state.length}`);
+  feFromBigint(S0, state[0]);
+  feFromBigint(S1, state[1]);
+  feFromBigint(S2, state[2]);
+  feFromBigint(S3, state[3]);
+  permuteState();
+  return [feToBigint(S0), feToBigint(S1), feToBigint(S2), feToBigint(S3)];
+}
+
+/** x += input (Montgomery form) limb-wise; the following M_E + normalize absorbs the larger limbs. */
+function absorb(x: Fe, input: bigint): void {
+  feFromBigint(IN, input);
+  for (let j = 0; j < LIMBS; j++) x[j] += IN[j];
+}
+
+/** Montgomery form of the sponge IV n * 2^64, cached for small n. */
+const IV_CACHE: Fe[] = [];
+function ivFor(n: number): Fe {
+  let iv = IV_CACHE[n];
+  if (iv === undefined) {
+    iv = toMont(BigInt(n) << 64n);
+    if (n < 64) IV_CACHE[n] = iv;
+  }
+  return iv;
+}
+
+/** Poseidon2 sponge hash of any number of field elements (Barretenberg's poseidon2 hash). */
+export function poseidon2Hash(inputs: readonly bigint[]): bigint {
+  const n = inputs.length;
+  S0.fill(0);
+  S1.fill(0);
+  S2.fill(0);
+  S3.set(ivFor(n));
+  let i = 0;
+  do {
+    if (i < n) absorb(S0, inputs[i]);
+    if (i + 1 < n) absorb(S1, inputs[i + 1]);
+    if (i + 2 < n) absorb(S2, inputs[i + 2]);
+    i += 3;
+    permuteState();
+  } while (i < n);
+  return feToBigint(S0);
+}
+
+/** poseidon2Hash([separator, ...inputs]). */
+export function poseidon2HashWithSeparator(inputs: readonly bigint[], separator: bigint): bigint {
+  return poseidon2Hash([separator, ...inputs]);
+}
+
+const IV2 = ivFor(2);
+
+/** poseidon2Hash([left, right]): the Merkle-tree hot path (one permutation, no array handling). */
+export function hashPair(left: bigint, right: bigint): bigint {
+  feFromBigint(S0, left);
+  feFromBigint(S1, right);
+  S2.fill(0);
+  S3.set(IV2);
+  permuteState();
+  return feToBigint(S0);
+}
