@@ -1,0 +1,4 @@
+// Process entry point of the `difftower` binary.
+import { main } from './main.js';
+
+process.exitCode = main(process.argv.slice(2));
