@@ -89,7 +89,7 @@ export class CheckpointGenerator {
     const blocks: Block[] = [];
     for (let b = 0; b < nBlocks; b++) {
       const maxTxs = Math.min(z.maxTxsPerBlock, this.opts.maxTxs ?? 2);
-      const nTxs = b === 0 ? r.int(maxTxs + 1) : 1 + r.int(maxTxs);
+      const nTxs = this.opts.maximal ? maxTxs : b === 0 ? r.int(maxTxs + 1) : 1 + r.int(maxTxs);
       blocks.push({ blockNumber: ++this.blockNumber, totalManaUsed: BigInt(r.int(1 << 30)), txs: Array.from({ length: nTxs }, () => this.tx()) });
     }
     return {
