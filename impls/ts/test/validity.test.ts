@@ -17,7 +17,9 @@ function setup(profile: 'small' | 'aztec' = 'small') {
   return { state, cp };
 }
 
-type Blocks = Extract<Checkpoint, { form: 'blocks' }>;
+/** The schema types are readonly; tests mutate deep copies. */
+type DeepMutable<T> = T extends bigint | number | string | null | undefined ? T : { -readonly [K in keyof T]: DeepMutable<T[K]> };
+type Blocks = DeepMutable<Extract<Checkpoint, { form: 'blocks' }>>;
 const clone = (cp: Checkpoint): Blocks => structuredClone(cp) as Blocks;
 
 function expectRejected(state: ChainState, cp: Checkpoint, code: string) {
