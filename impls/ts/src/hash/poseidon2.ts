@@ -14,29 +14,31 @@
  * partial one (and one permutation for n = 0), i.e. max(1, ceil(n / 3)) permutations; output state[0].
  *
  * The state lives in four preallocated Montgomery-form elements (see field.ts) for the whole sponge;
- * bigints are only touched on the way in and out. Magnitude bookkeeping (|V| = absolute value of the
- * represented integer, limbs at most 2^24 at every kernel input):
- *   - S-box inputs are normalized, |V| <= 2^262; x^2 <= |V|^2/R + p/2 < 2^261, x^4 < 2^254,
- *     x^5 < 2^253.3 (R = 2^264, p < 2^253.6).
- *   - M_E multiplies magnitudes and limbs by at most 16 (row sums of M_E), so after M_E + constants
- *     |V| < 2^258 from S-box outputs, or < 2^262 when sponge inputs were added to the state, and
- *     limbs < 2^32, which normalize() brings back to <= 2^23 + 2^8.
- *   - Partial rounds: sum(x) is weakly reduced (|V| < p/2 + 2^245) before it is added to the products
- *     (D_i - 1) x_i, which are < p/2 + p * 2^255 / R; so |y_i| < 2^254.6 and nothing grows from round
- *     to round. Kernel outputs have limbs <= 2^23 (the top limb carries the rest), ready for the next
- *     multiplication without a carry pass.
+ * bigints are only touched on the way in and out. Magnitudes (|V| = the represented integer, R = 2^264,
+ * p < 2^253.6; every kernel input has limbs <= 2^24 + 2^4):
+ *   - An S-box input with |V| <= 2^262 gives x^2 < 2^260.1, x^4 < 2^256.1, x^5 < 2^254.5; in steady state
+ *     (inputs < 2^259) x^5 < 2^252.7.
+ *   - M_E multiplies magnitudes and limbs by at most 16 (its row sums): state after a permutation
+ *     < 2^256.7; plus a sponge input and M_E and a constant, < 2^261 (< 2^262 as required); limbs < 2^29,
+ *     which one relaxed carry pass (normalize) brings to <= 2^23 + 2^5.
+ *   - Partial rounds: the products by D_i - 1 come from field.ts constMulAddSource, which reduces:
+ *     |y_i| <= p/2 (1 + 2^-20) with limbs <= 2^23 however large the unreduced sum(x) added into them, so
+ *     nothing grows from round to round and no carry pass is needed between rounds.
  */
 import {
-  LIMBS,
+  compileKernel,
+  constMulAddSource,
   type Fe,
+  feCopy,
   feFromBigint,
   feNew,
   feToBigint,
-  MODULUS,
+  LIMBS,
+  limbLocals,
   montMul,
-  montMulAdd,
   montSqr,
   normalize,
+  storeTo,
 } from './field.js';
 import {
   FULL_ROUND_CONSTANTS,
@@ -53,36 +55,46 @@ const toMont = (x: bigint): Fe => {
 const RC_FULL: readonly (readonly Fe[])[] = FULL_ROUND_CONSTANTS.map((row) => row.map(toMont));
 const RC_PARTIAL: readonly Fe[] = PARTIAL_ROUND_CONSTANTS.map(toMont);
 const ZERO = feNew();
-const DIAG0 = toMont(INTERNAL_DIAGONAL_MINUS_ONE[0]);
-const DIAG1 = toMont(INTERNAL_DIAGONAL_MINUS_ONE[1]);
-const DIAG2 = toMont(INTERNAL_DIAGONAL_MINUS_ONE[2]);
-const DIAG3 = toMont(INTERNAL_DIAGONAL_MINUS_ONE[3]);
 const HALF_FULL = FULL_ROUND_CONSTANTS.length / 2;
 const ROUNDS_P = PARTIAL_ROUND_CONSTANTS.length;
 
-/** p as limbs and 2^240 / p: quotient estimate from the top limb (same as field.ts weakReduce). */
-const P_LIMBS = Array.from({ length: LIMBS }, (_, j) => Number((MODULUS >> BigInt(24 * j)) & 0xffffffn));
-const TOP_INV_P = Number(1n << 240n) / Number(MODULUS);
-/** 1.5 * 2^52: adding and subtracting it rounds a double below 2^51 to the nearest integer. */
-const ROUND_INT = 6755399441055744;
+/** y = M_I x with the next round's constant added to y_0 (see compileInternalLayer). */
+type InternalLayer = (x0: Fe, x1: Fe, x2: Fe, x3: Fe, nextConstant: Fe) => void;
+
+/**
+ * Generates the internal linear layer of a partial round as one straight-line function:
+ *   sum = x0 + x1 + x2 + x3 limb by limb,  y0 = (D_0 - 1) x0 + sum + c_next,  y_i = (D_i - 1) x_i + sum.
+ * The products by D_i - 1 use the table method of field.ts constMulAddSource, which also reduces: the
+ * outputs have |V| <= p/2 + 2^234 and limbs <= 2^23 however large the unreduced sum is, so nothing grows
+ * from round to round and no carry pass is needed. (The S-box is not fused in: calling the shared
+ * montSqr/montMul kernels keeps the hot code small, which measured faster than one big function.)
+ */
+function compileInternalLayer(diagMinusOne: readonly bigint[]): InternalLayer {
+  const x = [0, 1, 2, 3].map((i) => limbLocals(`x${i}`));
+  const sum = limbLocals('sum');
+  const sumc = limbLocals('sumc');
+  const lines: string[] = [];
+  for (let j = 0; j < LIMBS; j++) {
+    lines.push(`const ${sum[j]} = (a0[${j}] + a1[${j}]) + (a2[${j}] + a3[${j}]), ${sumc[j]} = ${sum[j]} + c[${j}];`);
+  }
+  // x_i is (re)loaded right before its product: short live ranges, fewer spills, smaller code
+  for (let i = 0; i < 4; i++) {
+    lines.push(`const ${x[i].map((v, j) => `${v} = a${i}[${j}]`).join(', ')};`);
+    lines.push(constMulAddSource(diagMinusOne[i], x[i], i === 0 ? sumc : sum, storeTo(`a${i}`), String(i)));
+  }
+  return compileKernel('internalLayer', ['a0', 'a1', 'a2', 'a3', 'c'], lines.join('\n')) as InternalLayer;
+}
+
+const internalLayer = compileInternalLayer(INTERNAL_DIAGONAL_MINUS_ONE);
 
 // Permutation state and scratch (module-level: no allocation per call; the code is synchronous).
 const S0 = feNew();
 const S1 = feNew();
 const S2 = feNew();
 const S3 = feNew();
+const IN = feNew();
 const X2 = feNew();
 const X4 = feNew();
-const SUM = feNew();
-const SUMC = feNew();
-const IN = feNew();
-
-/** x = x^5 in place; x must be normalized (limbs <= 2^24). */
-function sbox(x: Fe): void {
-  montSqr(X2, x);
-  montSqr(X4, X2);
-  montMul(x, X4, x);
-}
 
 /**
  * x = M_E x limb by limb, without carries. The 4x4 matrix [[5,7,1,3],[4,6,1,1],[1,3,5,7],[1,1,4,6]]
@@ -104,7 +116,14 @@ function externalLinear(): void {
   }
 }
 
-/** x += c, then the relaxed carry pass so that x can enter a multiplication. */
+/** x = x^5 in place; limbs of x <= 2^24 + 2^4. */
+function sbox(x: Fe): void {
+  montSqr(X2, x);
+  montSqr(X4, X2);
+  montMul(x, X4, x);
+}
+
+/** x += c, then the relaxed carry pass (limbs < 2^29 become <= 2^23 + 2^5) so x can be multiplied. */
 function addNormalize(x: Fe, c: Fe): void {
   for (let j = 0; j < LIMBS; j++) x[j] += c[j];
   normalize(x);
@@ -122,31 +141,16 @@ function fullRound(rc: readonly Fe[]): void {
   externalLinear();
 }
 
-/**
- * The 56 partial rounds. On entry S0..S3 are M_E outputs (unnormalized). The constant of the next round
- * is folded into the addend of y_0, so x_0 arrives with its constant already added.
- */
+/** The 56 partial rounds. On entry S0..S3 are M_E outputs (limbs < 2^29). */
 function partialRounds(): void {
+  // x_0 gets the first constant here; later ones are folded into the previous round's y_0
   addNormalize(S0, RC_PARTIAL[0]);
   normalize(S1);
   normalize(S2);
   normalize(S3);
   for (let r = 0; r < ROUNDS_P; r++) {
     sbox(S0);
-    // sum(x), limbs <= 2^25 + 2^9, then subtract q*p with q from the top limb (|q| <= 2^4)
-    const top = S0[LIMBS - 1] + S1[LIMBS - 1] + S2[LIMBS - 1] + S3[LIMBS - 1];
-    const q = top * TOP_INV_P + ROUND_INT - ROUND_INT;
-    const next = r + 1 < ROUNDS_P ? RC_PARTIAL[r + 1] : ZERO;
-    for (let j = 0; j < LIMBS; j++) {
-      const s = S0[j] + S1[j] + S2[j] + S3[j] - q * P_LIMBS[j];
-      SUM[j] = s;
-      SUMC[j] = s + next[j];
-    }
-    // y_i = (D_i - 1) x_i + sum; the kernels accept the addend's loose limbs (<= 2^40)
-    montMulAdd(S0, DIAG0, S0, SUMC);
-    montMulAdd(S1, DIAG1, S1, SUM);
-    montMulAdd(S2, DIAG2, S2, SUM);
-    montMulAdd(S3, DIAG3, S3, SUM);
+    internalLayer(S0, S1, S2, S3, r + 1 < ROUNDS_P ? RC_PARTIAL[r + 1] : ZERO);
   }
 }
 
@@ -196,7 +200,7 @@ export function poseidon2Hash(inputs: readonly bigint[]): bigint {
   S0.fill(0);
   S1.fill(0);
   S2.fill(0);
-  S3.set(ivFor(n));
+  feCopy(S3, ivFor(n));
   let i = 0;
   do {
     if (i < n) absorb(S0, inputs[i]);
@@ -220,7 +224,7 @@ export function hashPair(left: bigint, right: bigint): bigint {
   feFromBigint(S0, left);
   feFromBigint(S1, right);
   S2.fill(0);
-  S3.set(IV2);
+  feCopy(S3, IV2);
   permuteState();
   return feToBigint(S0);
 }
