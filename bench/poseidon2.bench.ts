@@ -4,6 +4,7 @@
 // and a plain-BigInt reference permutation kept here for comparison only.
 // Standalone: `npx tsx bench/poseidon2.bench.ts`; also run by `npm run bench`.
 
+import { frFromBytes, frToBytes } from '../core/schema.js';
 import { BackendType, BarretenbergSync } from '@aztec/bb.js';
 import { Bench } from 'tinybench';
 import { hashPair, poseidon2Hash } from '../impls/ts/src/hash/poseidon2.js';
@@ -51,19 +52,8 @@ const bigintHashPair = (a: bigint, b: bigint): bigint => bigintPermutation([a, b
 
 // ---- bb.js, called from JS with its serialization -------------------------------------------------------
 
-const toBytes = (v: bigint): Uint8Array => {
-  const b = new Uint8Array(32);
-  for (let i = 31; i >= 0; i--) {
-    b[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return b;
-};
-const fromBytes = (b: Uint8Array): bigint => {
-  let v = 0n;
-  for (const x of b) v = (v << 8n) | BigInt(x);
-  return v;
-};
+const toBytes = frToBytes;
+const fromBytes = frFromBytes;
 
 const bb = await BarretenbergSync.new({ backend: BackendType.Wasm, threads: 1, skipSrsInit: true });
 const bbHash = (inputs: bigint[]): bigint => fromBytes(bb.poseidon2Hash({ inputs: inputs.map(toBytes) }).hash);

@@ -11,14 +11,16 @@ export const Fr = Schema.transform(
   Schema.BigIntFromSelf,
   {
     strict: true,
-    decode: (bytes) => {
-      let v = 0n;
-      for (const b of bytes) v = (v << 8n) | BigInt(b);
-      return v;
-    },
+    decode: (bytes) => frFromBytes(bytes),
     encode: (v) => frToBytes(v),
   },
 );
+
+export function frFromBytes(bytes: Uint8Array): bigint {
+  let v = 0n;
+  for (const b of bytes) v = (v << 8n) | BigInt(b);
+  return v;
+}
 
 export function frToBytes(v: bigint): Uint8Array {
   const out = new Uint8Array(FIELD_BYTES);

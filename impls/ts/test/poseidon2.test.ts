@@ -1,6 +1,7 @@
 // Poseidon2 (BN254, t = 4) and the Fr arithmetic behind it, checked against @aztec/bb.js 5.0.0 (WASM)
 // as the reference and against plain BigInt arithmetic.
 
+import { frFromBytes, frToBytes } from '../../../core/schema.js';
 import { BackendType, BarretenbergSync } from '@aztec/bb.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -61,19 +62,8 @@ function fieldValues(seed: bigint, n: number): bigint[] {
   return Array.from({ length: n }, (_, i) => (i % 5 === 0 ? EDGE[(i / 5) % EDGE.length] : r() % P));
 }
 
-const toBytes = (v: bigint): Uint8Array => {
-  const b = new Uint8Array(32);
-  for (let i = 31; i >= 0; i--) {
-    b[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return b;
-};
-const fromBytes = (b: Uint8Array): bigint => {
-  let v = 0n;
-  for (const x of b) v = (v << 8n) | BigInt(x);
-  return v;
-};
+const toBytes = frToBytes;
+const fromBytes = frFromBytes;
 
 let bb: BarretenbergSync;
 const bbHash = (inputs: readonly bigint[]): bigint => fromBytes(bb.poseidon2Hash({ inputs: inputs.map(toBytes) }).hash);
