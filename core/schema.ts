@@ -126,3 +126,4 @@ export const Outcome = Schema.Union(
   }),
   Schema.Struct({ v: Schema.Literal(1), status: Schema.Literal('rejected'), code: Schema.String, message: Schema.String }),
 );
+export type Outcome = typeof Outcome.Type;

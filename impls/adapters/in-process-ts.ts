@@ -1,0 +1,69 @@
+// Adapter: the TypeScript STF, called in process. Bytes are decoded through difftower's schemas
+// (a decode failure is the spec's E_MALFORMED_INPUT outcome), then handed to impls/ts.
+
+import { DecodeError, decodeChainState, decodeCheckpoint, encodeChainState } from '../../core/codec.js';
+import type { Outcome } from '../../core/schema.js';
+import { ChainState, fromStateFile, toStateFile, type Outcome as TsOutcome } from '../ts/src/index.js';
+import type { CallResult, GenesisParams, Implementation } from '../implementation.js';
+
+export function toCanonicalOutcome(o: TsOutcome): Outcome {
+  if (o.status === 'rejected') return { v: 1, status: 'rejected', code: o.code, message: o.message };
+  const s = o.state;
+  return {
+    v: 1,
+    status: 'accepted',
+    state: [s.l1ToL2, s.noteHash, s.nullifier, s.publicData].flatMap((t) => [t.root, BigInt(t.nextIndex)]),
+    archive: [o.archive.root, BigInt(o.archive.nextIndex)],
+    blockHeaderHashes: o.blockHeaderHashes,
+    blobFields: o.blobFields,
+  };
+}
+
+export class InProcessTsImplementation implements Implementation {
+  readonly name = 'ts';
+  private state: ChainState | null = null;
+
+  async genesis(p: GenesisParams) {
+    const t0 = performance.now();
+    this.state = ChainState.genesis(p.profile, { chainId: p.chainId, version: p.version });
+    return { kind: 'ok' as const, elapsedMs: performance.now() - t0 };
+  }
+
+  async apply(checkpoint: Uint8Array): Promise<CallResult> {
+    const t0 = performance.now();
+    const elapsed = () => performance.now() - t0;
+    if (!this.state) return { kind: 'protocol-error', message: 'apply before genesis or restore', elapsedMs: 0 };
+    try {
+      let outcome: Outcome;
+      try {
+        outcome = toCanonicalOutcome(this.state.apply(decodeCheckpoint(checkpoint)));
+      } catch (err) {
+        if (!(err instanceof DecodeError)) throw err;
+        outcome = { v: 1, status: 'rejected', code: 'E_MALFORMED_INPUT', message: err.message };
+      }
+      return { kind: 'outcome', outcome, elapsedMs: elapsed() };
+    } catch (err) {
+      // An untyped exception inside the implementation is a crash of that implementation.
+      return { kind: 'crash', message: String((err as Error)?.stack ?? err), elapsedMs: elapsed() };
+    }
+  }
+
+  async snapshot(): Promise<Uint8Array | CallResult> {
+    if (!this.state) return { kind: 'protocol-error', message: 'snapshot before genesis or restore', elapsedMs: 0 };
+    return encodeChainState(toStateFile(this.state));
+  }
+
+  async restore(state: Uint8Array) {
+    const t0 = performance.now();
+    try {
+      this.state = fromStateFile(decodeChainState(state));
+      return { kind: 'ok' as const, elapsedMs: performance.now() - t0 };
+    } catch (err) {
+      return { kind: 'protocol-error' as const, message: `restore: ${(err as Error).message}`, elapsedMs: performance.now() - t0 };
+    }
+  }
+
+  async close(): Promise<void> {
+    this.state = null;
+  }
+}

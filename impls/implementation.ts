@@ -1,0 +1,39 @@
+// The one interface through which difftower runs any STF implementation: ours (TypeScript in
+// process, Rust as a WebAssembly component) or a client team's (a subprocess speaking the framed
+// msgpack protocol of impls/PROTOCOL.md). Inputs and outputs are canonical msgpack bytes (spec §8),
+// so every implementation decodes for itself and nothing is shared between them.
+
+import type { Outcome } from '../core/schema.js';
+
+export type Profile = 'aztec' | 'small';
+
+export interface GenesisParams {
+  profile: Profile;
+  chainId: bigint;
+  version: bigint;
+}
+
+/**
+ * What one call produced. `outcome` is the implementation's answer (accepted or rejected, spec
+ * §4.4). The other kinds are the implementation failing to answer: it crashed (trap, panic, exit,
+ * out of memory), overran its time limit, or broke the protocol. Those are findings about that
+ * implementation, never exceptions in the host.
+ */
+export type CallResult =
+  | { kind: 'outcome'; outcome: Outcome; elapsedMs: number }
+  | { kind: 'crash'; message: string; elapsedMs: number }
+  | { kind: 'timeout'; limitMs: number; elapsedMs: number }
+  | { kind: 'protocol-error'; message: string; elapsedMs: number };
+
+export interface Implementation {
+  readonly name: string;
+  /** Resets the implementation to the genesis state of a chain. */
+  genesis(params: GenesisParams): Promise<CallResult | { kind: 'ok'; elapsedMs: number }>;
+  /** Applies one checkpoint (canonical msgpack) to the current state. */
+  apply(checkpoint: Uint8Array): Promise<CallResult>;
+  /** The current state as a canonical state file (spec §8). */
+  snapshot(): Promise<Uint8Array | CallResult>;
+  /** Replaces the current state with a canonical state file. */
+  restore(state: Uint8Array): Promise<CallResult | { kind: 'ok'; elapsedMs: number }>;
+  close(): Promise<void>;
+}
