@@ -1,0 +1,105 @@
+//! Poseidon2 over BN254, t = 4 (§1.2), and the variable-length hash (§1.3).
+
+use crate::field::Fr;
+use crate::grain::{self, ROUNDS_F, ROUNDS_P, T};
+use std::sync::OnceLock;
+
+/// `D_i - 1` of the internal matrix `M_I = J + diag(D_i - 1)` (spec §1.2).
+const INTERNAL_DIAG_HEX: [&str; 4] = [
+    "0x10dc6e9c006ea38b04b1e03b4bd9490c0d03f98929ca1d7fb56821fd19d3b6e7",
+    "0x0c28145b6a44df3e0149b3d0a30b3bb599df9756d4dd9b84a86b38cfb45a740b",
+    "0x00544b8338791518b2c7645a50392798b21f75bb60e3596170067d00141cac15",
+    "0x222c01175718386f2e2e82eb122789e352e105a3b8fa852613bc534433ee428b",
+];
+
+struct Constants {
+    rc: Vec<[Fr; T]>,
+    diag: [Fr; T],
+}
+
+fn constants() -> &'static Constants {
+    static C: OnceLock<Constants> = OnceLock::new();
+    C.get_or_init(|| Constants {
+        rc: grain::round_constants(),
+        diag: INTERNAL_DIAG_HEX.map(|h| Fr::from_hex(h).expect("diagonal constant")),
+    })
+}
+
+/// `M_E` = rows [5,7,1,3], [4,6,1,1], [1,3,5,7], [1,1,4,6], evaluated with additions only.
+#[inline(always)]
+fn external_matrix(s: &mut [Fr; T]) {
+    let [x0, x1, x2, x3] = *s;
+    let a = x0 + x1; //               x0 + x1
+    let b = x2 + x3; //               x2 + x3
+    let c = x1 + x1 + b; //           2x1 + x2 + x3
+    let d = x3 + x3 + a; //           x0 + x1 + 2x3
+    let b4 = b + b;
+    let e = b4 + b4 + d; //           x0 + x1 + 4x2 + 6x3      (row 4)
+    let a4 = a + a;
+    let f = a4 + a4 + c; //           4x0 + 6x1 + x2 + x3      (row 2)
+    *s = [d + f, f, c + e, e]; //     rows 1 and 3 by sums
+}
+
+#[inline(always)]
+fn internal_matrix(s: &mut [Fr; T], diag: &[Fr; T]) {
+    let sum = s[0] + s[1] + s[2] + s[3];
+    for i in 0..T {
+        s[i] = s[i] * diag[i] + sum;
+    }
+}
+
+/// The Poseidon2 permutation of §1.2.
+pub fn permute(s: &mut [Fr; T]) {
+    let c = constants();
+    let half = ROUNDS_F / 2;
+    external_matrix(s);
+    for r in 0..half {
+        full_round(s, &c.rc[r]);
+    }
+    for r in half..half + ROUNDS_P {
+        s[0] += c.rc[r][0];
+        s[0] = s[0].pow5();
+        internal_matrix(s, &c.diag);
+    }
+    for r in half + ROUNDS_P..ROUNDS_F + ROUNDS_P {
+        full_round(s, &c.rc[r]);
+    }
+}
+
+#[inline(always)]
+fn full_round(s: &mut [Fr; T], rc: &[Fr; T]) {
+    for i in 0..T {
+        s[i] = (s[i] + rc[i]).pow5();
+    }
+    external_matrix(s);
+}
+
+/// Sponge hash of §1.3: IV `n·2^64` in the capacity lane, rate 3.
+pub fn hash(inputs: &[Fr]) -> Fr {
+    let mut s = [Fr::ZERO, Fr::ZERO, Fr::ZERO, Fr::from_u128((inputs.len() as u128) << 64)];
+    if inputs.is_empty() {
+        permute(&mut s);
+    }
+    for chunk in inputs.chunks(3) {
+        for (lane, x) in s.iter_mut().zip(chunk) {
+            *lane += *x;
+        }
+        permute(&mut s);
+    }
+    s[0]
+}
+
+/// `hash([sep] || xs)`.
+pub fn hash_with_separator(inputs: &[Fr], separator: u64) -> Fr {
+    let mut all = Vec::with_capacity(inputs.len() + 1);
+    all.push(Fr::from_u64(separator));
+    all.extend_from_slice(inputs);
+    hash(&all)
+}
+
+/// Merkle node hash `H(l, r) = hash([l, r])` (§2).
+pub fn hash_pair(l: Fr, r: Fr) -> Fr {
+    let mut s = [l, r, Fr::ZERO, Fr::from_u128(2u128 << 64)];
+    permute(&mut s);
+    s[0]
+}

@@ -1,0 +1,680 @@
+//! One or more triggers for every rule of §7 (small profile), the precedence between rules, and
+//! all-or-nothing: after every rejection the chain must be byte-for-byte the chain before, and
+//! must go on to behave exactly like an untouched copy.
+
+use difftower_stf_rust::field::{Fr, MODULUS};
+use difftower_stf_rust::model::{Block, Body, Checkpoint, CheckpointHeader, ContractClassLog, TxEffect};
+use difftower_stf_rust::msgpack::{self, Value, Writer};
+use difftower_stf_rust::uint;
+use difftower_stf_rust::{blob, codec};
+use difftower_stf_rust::{Chain, ErrorCode as E, Outcome, Profile};
+
+fn f(n: u64) -> Fr {
+    Fr::from_u64(n)
+}
+
+/// A valid tx; `seed` keeps nullifiers and slots distinct between txs.
+fn tx(seed: u64) -> TxEffect {
+    TxEffect {
+        revert_code: 0,
+        tx_hash: f(0xabcdef00 + seed),
+        transaction_fee: f(3),
+        note_hashes: vec![f(100 + seed)],
+        nullifiers: vec![f(1000 + seed)],
+        l2_to_l1_msgs: vec![f(200 + seed)],
+        public_data_writes: vec![(f(300 + seed), f(7))],
+        private_logs: vec![vec![f(1)]],
+        public_logs: vec![f(2)],
+        contract_class_log: None,
+    }
+}
+
+/// A valid checkpoint following a chain whose last block is `last` (slot `last`, timestamp `10·last`).
+fn base_after(last: u64) -> Checkpoint {
+    Checkpoint {
+        profile: Profile::Small,
+        header: CheckpointHeader {
+            chain_id: f(31337),
+            version: f(1),
+            slot_number: f(last + 1),
+            timestamp: 10 * (last + 1),
+            coinbase: f(5),
+            fee_recipient: f(6),
+            fee_per_da_gas: f(7),
+            fee_per_l2_gas: f(8),
+        },
+        l1_to_l2_messages: vec![f(9)],
+        body: Body::Blocks(vec![Block { block_number: last + 1, total_mana_used: 100, txs: vec![tx(1)] }]),
+    }
+}
+
+fn base() -> Checkpoint {
+    base_after(0)
+}
+
+fn genesis() -> Chain {
+    Chain::genesis(Profile::Small, f(31337), f(1))
+}
+
+fn blocks_mut(cp: &mut Checkpoint) -> &mut Vec<Block> {
+    match &mut cp.body {
+        Body::Blocks(b) => b,
+        Body::Blob(_) => panic!("blocks form expected"),
+    }
+}
+
+fn tx_mut(cp: &mut Checkpoint) -> &mut TxEffect {
+    &mut blocks_mut(cp)[0].txs[0]
+}
+
+fn with_tx(change: impl FnOnce(&mut TxEffect)) -> Checkpoint {
+    let mut cp = base();
+    change(tx_mut(&mut cp));
+    cp
+}
+
+fn accepted(chain: &mut Chain, cp: &Checkpoint) -> difftower_stf_rust::Accepted {
+    match chain.apply(cp) {
+        Outcome::Accepted(a) => a,
+        Outcome::Rejected(r) => panic!("expected acceptance, got {} {}", r.code, r.message),
+    }
+}
+
+/// The blob fields `base()` produces on a fresh chain.
+fn base_blob() -> Vec<Fr> {
+    accepted(&mut genesis(), &base()).blob_fields
+}
+
+fn blob(fields: Vec<Fr>) -> Checkpoint {
+    Checkpoint { body: Body::Blob(fields), ..base() }
+}
+
+/// Applies `outcome_of` to `chain`, expects `code`, then checks nothing changed.
+fn expect_code_with(chain: &mut Chain, code: E, outcome_of: impl FnOnce(&mut Chain) -> Outcome) -> String {
+    let untouched = chain.clone();
+    let before = codec::encode_state(chain);
+    let message = match outcome_of(chain) {
+        Outcome::Rejected(r) => {
+            assert_eq!(r.code, code, "wrong code, message: {}", r.message);
+            r.message
+        }
+        Outcome::Accepted(_) => panic!("expected {code}, got acceptance"),
+    };
+    assert_eq!(codec::encode_state(chain), before, "{code}: state changed");
+    let mut a = chain.clone();
+    let mut b = untouched;
+    assert_eq!(a.state_reference(), b.state_reference());
+    assert_eq!(a.archive_snapshot(), b.archive_snapshot());
+    // Behaves like the untouched chain afterwards (same outcome for the next checkpoint).
+    let next = base_after(a.last().block_number);
+    assert_eq!(codec::encode_outcome(&a.apply(&next)), codec::encode_outcome(&b.apply(&next)));
+    message
+}
+
+fn expect_code(chain: &mut Chain, cp: &Checkpoint, code: E) -> String {
+    expect_code_with(chain, code, |c| c.apply(cp))
+}
+
+fn expect_bytes(bytes: &[u8], code: E) -> String {
+    expect_code_with(&mut genesis(), code, |c| codec::apply_checkpoint_bytes(c, bytes))
+}
+
+fn rejects(cp: &Checkpoint, code: E) -> String {
+    expect_code(&mut genesis(), cp, code)
+}
+
+#[test]
+fn baseline_is_accepted_in_both_forms_and_as_bytes() {
+    let a = accepted(&mut genesis(), &base());
+    let b = accepted(&mut genesis(), &blob(a.blob_fields.clone()));
+    assert_eq!(a, b);
+    let out = codec::apply_checkpoint_bytes(&mut genesis(), &codec::encode_checkpoint(&base()));
+    assert_eq!(out, Outcome::Accepted(a.clone()));
+    // Blob padding: trailing zero fields are accepted and not echoed.
+    let mut padded = a.blob_fields.clone();
+    padded.extend([Fr::ZERO; 5]);
+    assert_eq!(accepted(&mut genesis(), &blob(padded)), a);
+}
+
+// ---- §7.1 input --------------------------------------------------------------------------------
+
+fn base_value() -> Value {
+    msgpack::decode(&codec::encode_checkpoint(&base())).unwrap()
+}
+
+fn entry<'a>(v: &'a mut Value, key: &str) -> &'a mut Value {
+    let Value::Map(entries) = v else { panic!("not a map") };
+    &mut entries.iter_mut().find(|(k, _)| *k == Value::Str(key.as_bytes().to_vec())).expect(key).1
+}
+
+fn first_tx(v: &mut Value) -> &mut Value {
+    let Value::Array(blocks) = entry(v, "blocks") else { panic!() };
+    let Value::Array(txs) = entry(&mut blocks[0], "txs") else { panic!() };
+    &mut txs[0]
+}
+
+fn p_bytes() -> Value {
+    Value::Bin(uint::to_be_bytes(&MODULUS).to_vec())
+}
+
+#[test]
+fn malformed_input() {
+    let m = |v: Value| expect_bytes(&msgpack::encode(&v), E::MalformedInput);
+    expect_bytes(b"", E::MalformedInput);
+    expect_bytes(&[0xc1], E::MalformedInput);
+    expect_bytes(&[0x92, 0x01], E::MalformedInput);
+    let good = codec::encode_checkpoint(&base());
+    for cut in [1, good.len() / 2, good.len() - 1] {
+        expect_bytes(&good[..cut], E::MalformedInput);
+    }
+    let mut trailing = good.clone();
+    trailing.push(0);
+    expect_bytes(&trailing, E::MalformedInput);
+
+    let mut v = base_value();
+    *entry(&mut v, "v") = Value::Int(2);
+    m(v);
+    let mut v = base_value();
+    *entry(&mut v, "profile") = Value::Str(b"aztec".to_vec()); // another profile than the chain's
+    m(v);
+    let mut v = base_value();
+    *entry(&mut v, "profile") = Value::Str(b"large".to_vec());
+    m(v);
+    let mut v = base_value();
+    *entry(&mut v, "form") = Value::Str(b"both".to_vec());
+    m(v);
+    let mut v = base_value();
+    *entry(&mut v, "blobFields") = Value::Array(vec![]); // blocks form with blob fields
+    m(v);
+    let mut v = base_value();
+    let Value::Map(e) = &mut v else { panic!() };
+    e.retain(|(k, _)| *k != Value::Str(b"header".to_vec())); // missing key
+    m(v);
+    let mut v = base_value();
+    let Value::Map(e) = &mut v else { panic!() };
+    e.push((Value::Str(b"extra".to_vec()), Value::Nil)); // unknown key
+    m(v);
+    let mut v = base_value();
+    let Value::Map(e) = &mut v else { panic!() };
+    let dup = e[0].clone();
+    e.push(dup); // repeated key
+    m(v);
+    let mut v = base_value();
+    let Value::Array(blocks) = entry(&mut v, "blocks") else { panic!() };
+    *entry(&mut blocks[0], "blockNumber") = Value::Int(1 << 32); // u32 overflow
+    m(v);
+    let mut v = base_value();
+    *entry(entry(&mut v, "header"), "timestamp") = Value::Int(-1);
+    m(v);
+    let mut v = base_value();
+    *entry(first_tx(&mut v), "txHash") = Value::Bin(vec![1; 31]);
+    m(v);
+    let mut v = base_value();
+    *entry(first_tx(&mut v), "noteHashes") = Value::Bin(vec![0; 32]);
+    m(v);
+    let mut v = base_value();
+    *entry(first_tx(&mut v), "publicDataWrites") = Value::Array(vec![Value::Array(vec![p_bytes()])]);
+    m(v);
+    let mut v = base_value();
+    *entry(first_tx(&mut v), "revertCode") = Value::Other; // a float, say
+    m(v);
+}
+
+#[test]
+fn field_out_of_range_and_its_precedence() {
+    let mut v = base_value();
+    *entry(first_tx(&mut v), "txHash") = p_bytes();
+    expect_bytes(&msgpack::encode(&v), E::FieldOutOfRange);
+    let mut v = base_value();
+    *entry(entry(&mut v, "header"), "chainId") = Value::Bin(vec![0xff; 32]);
+    expect_bytes(&msgpack::encode(&v), E::FieldOutOfRange);
+    // Blob fields are range-checked before decoding.
+    let mut v = msgpack::decode(&codec::encode_checkpoint(&blob(base_blob()))).unwrap();
+    let Value::Array(fields) = entry(&mut v, "blobFields") else { panic!() };
+    fields[3] = p_bytes();
+    expect_bytes(&msgpack::encode(&v), E::FieldOutOfRange);
+    // A structural error anywhere beats a range error earlier in the input.
+    let mut v = base_value();
+    *entry(entry(&mut v, "header"), "chainId") = p_bytes();
+    *entry(first_tx(&mut v), "revertCode") = Value::Int(-3);
+    expect_bytes(&msgpack::encode(&v), E::MalformedInput);
+    // ...and the profile check too.
+    let mut v = base_value();
+    *entry(entry(&mut v, "header"), "chainId") = p_bytes();
+    *entry(&mut v, "profile") = Value::Str(b"aztec".to_vec());
+    expect_bytes(&msgpack::encode(&v), E::MalformedInput);
+}
+
+// ---- §7.2 blob decoding -------------------------------------------------------------------------
+
+/// `x + 2^shift·k` as a field (for editing packed markers).
+fn bump(x: Fr, shift: u32, k: u64) -> Fr {
+    x + Fr::from_canonical(&uint::shl(&[k, 0, 0, 0], shift)).unwrap()
+}
+
+#[test]
+fn blob_decoding_rules() {
+    let good = base_blob();
+    // Layout of base(): [txStart, hash, fee, nh, nf, l2l1, slot, value, len, log, publog,
+    //                    blockEnd, stateField, archive, nh root, nf root, pd root, l1 root, end]
+    assert_eq!(good.len(), 19);
+    let with = |i: usize, x: Fr| {
+        let mut g = good.clone();
+        g[i] = x;
+        blob(g)
+    };
+    rejects(&blob(vec![]), E::BlobEmpty);
+    rejects(&with(0, f(1)), E::BlobBadTxMarker);
+    rejects(&blob(vec![Fr::ZERO; 4]), E::BlobBadTxMarker);
+    rejects(&blob(vec![good[18]]), E::BlobBadTxMarker); // checkpoint end marker where a tx starts
+    rejects(&with(0, bump(good[0], 32, 4)), E::BlobBadRevertCode);
+    rejects(&with(0, bump(good[0], 0, 100)), E::BlobTruncated); // numBlobFields beyond the blob
+    rejects(&with(0, bump(good[0], 88, 1)), E::BlobTxLengthMismatch); // privateLogsLength
+    rejects(&with(0, bump(good[0], 0, 1)), E::BlobTxLengthMismatch); // numBlobFields + 1 (fits)
+    rejects(&with(8, f(1000)), E::BlobTruncated); // private log length beyond the blob
+    rejects(&with(8, f(2)), E::BlobTxLengthMismatch); // log swallows one more field
+    rejects(&with(12, bump(good[12], 172 + 36, 1)), E::BlobBadEndStateField);
+    rejects(&with(11, bump(good[11], 0, 1)), E::BlobTxCountMismatch);
+    rejects(&with(18, bump(good[18], 0, 1)), E::BlobCheckpointLengthMismatch);
+    rejects(&blob(good[..18].to_vec()), E::BlobTruncated); // no checkpoint end marker
+    rejects(&blob(good[..15].to_vec()), E::BlobTruncated); // block end data cut short
+    rejects(&blob(good[..5].to_vec()), E::BlobTruncated); // inside a tx
+    rejects(&blob(good[..11].to_vec()), E::BlobTruncated); // before the block end marker
+    let mut trailing = good.clone();
+    trailing.extend([Fr::ZERO, f(1), Fr::ZERO]);
+    rejects(&blob(trailing), E::BlobTrailingData);
+    // Precedence inside a marker: bad revert code before truncation.
+    rejects(&with(0, bump(bump(good[0], 32, 4), 0, 100)), E::BlobBadRevertCode);
+}
+
+// ---- §7.3 static --------------------------------------------------------------------------------
+
+#[test]
+fn checkpoint_level_static_rules() {
+    let mut cp = base();
+    blocks_mut(&mut cp).clear();
+    rejects(&cp, E::NoBlocks);
+
+    let mut cp = base();
+    for n in 2..=3 {
+        blocks_mut(&mut cp).push(Block { block_number: n, total_mana_used: 0, txs: vec![tx(n)] });
+    }
+    rejects(&cp, E::TooManyBlocks);
+
+    let mut cp = base();
+    cp.l1_to_l2_messages = vec![f(1); 5];
+    rejects(&cp, E::TooManyL1ToL2Msgs);
+}
+
+#[test]
+fn block_level_static_rules() {
+    let mut cp = base();
+    blocks_mut(&mut cp).push(Block { block_number: 2, total_mana_used: 0, txs: vec![] });
+    rejects(&cp, E::EmptyBlock);
+    // The first block may be empty.
+    let mut cp = base();
+    blocks_mut(&mut cp)[0].txs.clear();
+    accepted(&mut genesis(), &cp);
+
+    let mut cp = base();
+    blocks_mut(&mut cp)[0].txs = vec![tx(1), tx(2), tx(3)];
+    rejects(&cp, E::TooManyTxs);
+
+    let mut cp = base();
+    blocks_mut(&mut cp)[0].total_mana_used = 1 << 48;
+    rejects(&cp, E::ManaOutOfRange);
+    blocks_mut(&mut cp)[0].total_mana_used = (1 << 48) - 1;
+    accepted(&mut genesis(), &cp);
+}
+
+#[test]
+fn tx_level_static_rules() {
+    rejects(&with_tx(|t| t.revert_code = 4), E::BadRevertCode);
+    rejects(&with_tx(|t| t.note_hashes = vec![f(1); 3]), E::TooManyNoteHashes);
+    rejects(&with_tx(|t| t.nullifiers = vec![f(5), f(6), f(7)]), E::TooManyNullifiers);
+    rejects(&with_tx(|t| t.l2_to_l1_msgs = vec![f(1); 3]), E::TooManyL2ToL1Msgs);
+    rejects(&with_tx(|t| t.public_data_writes = vec![(f(1), f(1)); 3]), E::TooManyPublicDataWrites);
+    rejects(&with_tx(|t| t.private_logs = vec![vec![f(1)]; 3]), E::TooManyPrivateLogs);
+    rejects(&with_tx(|t| t.nullifiers.clear()), E::TxWithoutNullifier);
+    rejects(&with_tx(|t| t.note_hashes = vec![f(1), Fr::ZERO]), E::ZeroNoteHash);
+    rejects(&with_tx(|t| t.nullifiers = vec![f(5000), Fr::ZERO]), E::ZeroNullifier);
+    rejects(&with_tx(|t| t.l2_to_l1_msgs = vec![Fr::ZERO]), E::ZeroL2ToL1Msg);
+    rejects(&with_tx(|t| t.public_data_writes = vec![(Fr::ZERO, Fr::ZERO)]), E::EmptyPublicDataWrite);
+    rejects(&with_tx(|t| t.private_logs = vec![vec![]]), E::BadPrivateLogLength);
+    rejects(&with_tx(|t| t.private_logs = vec![vec![f(1); 4]]), E::BadPrivateLogLength);
+    rejects(&with_tx(|t| t.public_logs = vec![f(1); 7]), E::PublicLogsTooLong);
+    let ccl = |n: usize| Some(ContractClassLog { contract_address: f(9), fields: vec![f(1); n] });
+    rejects(&with_tx(|t| t.contract_class_log = ccl(0)), E::BadContractClassLogLength);
+    rejects(&with_tx(|t| t.contract_class_log = ccl(4)), E::BadContractClassLogLength);
+    // Allowed edge cases: slot 0 with a value (updates prefill slot 0), full-size lists.
+    accepted(&mut genesis(), &with_tx(|t| t.public_data_writes = vec![(Fr::ZERO, f(1))]));
+    accepted(
+        &mut genesis(),
+        &with_tx(|t| {
+            t.private_logs = vec![vec![f(1); 3]; 2];
+            t.public_logs = vec![f(1); 6];
+            t.contract_class_log = ccl(3);
+        }),
+    );
+}
+
+/// A tx using every list to its maximum: 31 blob fields in the small profile.
+fn big_tx(seed: u64) -> TxEffect {
+    TxEffect {
+        note_hashes: vec![f(100 + seed), f(150 + seed)],
+        nullifiers: vec![f(1000 + seed), f(1500 + seed)],
+        l2_to_l1_msgs: vec![f(1); 2],
+        public_data_writes: vec![(f(300 + seed), f(1)), (f(350 + seed), f(1))],
+        private_logs: vec![vec![f(1); 3]; 2],
+        public_logs: vec![f(1); 6],
+        contract_class_log: Some(ContractClassLog { contract_address: f(9), fields: vec![f(1); 3] }),
+        ..tx(seed)
+    }
+}
+
+#[test]
+fn blob_too_large() {
+    // Two blocks of two maximal txs: 4·31 + 7 + 6 + 1 = 138 > 96 fields.
+    let mut cp = base();
+    *blocks_mut(&mut cp) = vec![
+        Block { block_number: 1, total_mana_used: 0, txs: vec![big_tx(1), big_tx(2)] },
+        Block { block_number: 2, total_mana_used: 0, txs: vec![big_tx(3), big_tx(4)] },
+    ];
+    rejects(&cp, E::BlobTooLarge);
+    // 2·31 + 7 + 1 = 70 fits.
+    blocks_mut(&mut cp).pop();
+    accepted(&mut genesis(), &cp);
+}
+
+#[test]
+fn static_rule_precedence() {
+    // Table rows before field order: too many private logs beats a zero note hash.
+    let cp = with_tx(|t| {
+        t.note_hashes = vec![Fr::ZERO];
+        t.private_logs = vec![vec![f(1)]; 3];
+    });
+    rejects(&cp, E::TooManyPrivateLogs);
+    // Revert code first of all tx rows.
+    rejects(
+        &with_tx(|t| {
+            t.revert_code = 9;
+            t.note_hashes = vec![f(1); 3];
+        }),
+        E::BadRevertCode,
+    );
+    // Checkpoint rows before block rows, block rows before the block's tx rows.
+    let mut cp = with_tx(|t| t.revert_code = 9);
+    cp.l1_to_l2_messages = vec![f(1); 5];
+    rejects(&cp, E::TooManyL1ToL2Msgs);
+    let mut cp = with_tx(|t| t.revert_code = 9);
+    blocks_mut(&mut cp)[0].total_mana_used = 1 << 48;
+    rejects(&cp, E::ManaOutOfRange);
+    // Block 0's tx rows before block 1's block rows.
+    let mut cp = with_tx(|t| t.revert_code = 9);
+    blocks_mut(&mut cp).push(Block { block_number: 2, total_mana_used: 0, txs: vec![] });
+    rejects(&cp, E::BadRevertCode);
+    // Blob size last.
+    let mut cp = base();
+    *blocks_mut(&mut cp) = vec![
+        Block { block_number: 1, total_mana_used: 0, txs: vec![big_tx(1), big_tx(2)] },
+        Block { block_number: 2, total_mana_used: 0, txs: vec![big_tx(3), TxEffect { revert_code: 7, ..big_tx(4) }] },
+    ];
+    rejects(&cp, E::BadRevertCode);
+    // Static before sequencing.
+    let mut cp = with_tx(|t| t.nullifiers.clear());
+    cp.header.chain_id = f(1);
+    rejects(&cp, E::TxWithoutNullifier);
+    // Decoding before static: a decodable blob with a too-long list... vs a truncated one.
+    let mut cp = blob(vec![f(1)]);
+    cp.l1_to_l2_messages = vec![f(1); 5];
+    rejects(&cp, E::BlobBadTxMarker);
+}
+
+/// A blob of one block holding `txs`, with `base()`'s block end data (roots are irrelevant
+/// when a static rule fails first) and consistent counts.
+fn blob_of_txs(txs: &[TxEffect]) -> Checkpoint {
+    let good = base_blob();
+    let mut fields = Vec::new();
+    for t in txs {
+        blob::encode_tx(t, &mut fields);
+    }
+    fields.push(bump(good[11], 0, txs.len() as u64 - 1)); // numTxs
+    fields.extend_from_slice(&good[12..18]);
+    fields.push(blob::checkpoint_end_marker(fields.len() as u64 + 1));
+    blob(fields)
+}
+
+#[test]
+fn static_rules_in_blob_form() {
+    rejects(&blob_of_txs(&[tx(1), tx(2), tx(3)]), E::TooManyTxs);
+    rejects(&blob_of_txs(&[TxEffect { private_logs: vec![vec![]], ..tx(1) }]), E::BadPrivateLogLength);
+    rejects(&blob_of_txs(&[TxEffect { nullifiers: vec![], ..tx(1) }]), E::TxWithoutNullifier);
+    rejects(&blob_of_txs(&[TxEffect { note_hashes: vec![f(1); 3], ..tx(1) }]), E::TooManyNoteHashes);
+    rejects(
+        &blob_of_txs(&[TxEffect { public_data_writes: vec![(Fr::ZERO, Fr::ZERO)], ..tx(1) }]),
+        E::EmptyPublicDataWrite,
+    );
+    rejects(&blob_of_txs(&[TxEffect { public_logs: vec![f(1); 7], ..tx(1) }]), E::PublicLogsTooLong);
+    // The helper itself: with base()'s own tx it rebuilds base()'s blob exactly.
+    accepted(&mut genesis(), &blob_of_txs(&[tx(1)]));
+}
+
+// ---- §7.4 sequencing ----------------------------------------------------------------------------
+
+#[test]
+fn sequencing_rules() {
+    let mut cp = base();
+    cp.header.chain_id = f(1);
+    rejects(&cp, E::ChainId);
+    let mut cp = base();
+    cp.header.version = f(2);
+    rejects(&cp, E::Version);
+    let mut cp = base();
+    cp.header.slot_number = Fr::ZERO;
+    rejects(&cp, E::Slot);
+    let mut cp = base();
+    cp.header.timestamp = 0;
+    rejects(&cp, E::Timestamp);
+    let mut cp = base();
+    blocks_mut(&mut cp)[0].block_number = 2;
+    rejects(&cp, E::BlockNumber);
+    let mut cp = base();
+    blocks_mut(&mut cp).push(Block { block_number: 3, total_mana_used: 0, txs: vec![tx(2)] });
+    rejects(&cp, E::BlockNumber);
+    // Order: chain id, version, slot, timestamp, block number.
+    let mut cp = base();
+    cp.header.version = f(2);
+    cp.header.slot_number = Fr::ZERO;
+    cp.header.timestamp = 0;
+    blocks_mut(&mut cp)[0].block_number = 5;
+    rejects(&cp, E::Version);
+    cp.header.version = f(1);
+    rejects(&cp, E::Slot);
+    cp.header.slot_number = f(4);
+    rejects(&cp, E::Timestamp);
+
+    // After one checkpoint, the same slot/timestamp/number are rejected.
+    let mut chain = genesis();
+    accepted(&mut chain, &base());
+    let mut cp = base_after(1);
+    cp.header.slot_number = f(1);
+    expect_code(&mut chain, &cp, E::Slot);
+    let mut cp = base_after(1);
+    cp.header.timestamp = 10;
+    expect_code(&mut chain, &cp, E::Timestamp);
+    let mut cp = base_after(1);
+    blocks_mut(&mut cp)[0].block_number = 1;
+    expect_code(&mut chain, &cp, E::BlockNumber);
+}
+
+#[test]
+fn blob_marker_timestamp_must_match_header() {
+    let good = base_blob();
+    let mut fields = good.clone();
+    fields[11] = bump(fields[11], 48, 1); // block end marker timestamp + 1
+    rejects(&blob(fields), E::Timestamp);
+    // Block numbers come from the markers in the blob form.
+    let mut fields = good;
+    fields[11] = bump(fields[11], 16, 1);
+    rejects(&blob(fields), E::BlockNumber);
+}
+
+// ---- §7.5 execution -----------------------------------------------------------------------------
+
+/// State bytes of a small chain whose trees hold the given numbers of leaves.
+fn crafted_state(note_hashes: u64, messages: u64, archive: u64, nullifiers: u64, public_data: u64) -> Chain {
+    let last = archive - 1;
+    let mut w = Writer::new();
+    let frs = |w: &mut Writer, xs: Vec<Fr>| {
+        w.array(xs.len());
+        for x in xs {
+            w.bin(&x.to_be_bytes());
+        }
+    };
+    w.map(10);
+    w.str("v");
+    w.uint(1);
+    w.str("profile");
+    w.str("small");
+    w.str("chainId");
+    w.bin(&f(31337).to_be_bytes());
+    w.str("version");
+    w.bin(&f(1).to_be_bytes());
+    w.str("last");
+    w.map(3);
+    w.str("blockNumber");
+    w.uint(last);
+    w.str("slotNumber");
+    w.bin(&f(last).to_be_bytes());
+    w.str("timestamp");
+    w.uint(10 * last);
+    w.str("noteHashes");
+    frs(&mut w, (0..note_hashes).map(|i| f(50_000 + i)).collect());
+    w.str("l1ToL2Messages");
+    frs(&mut w, (0..messages).map(|_| Fr::ZERO).collect());
+    w.str("archive");
+    frs(&mut w, (0..archive).map(|i| f(60_000 + i)).collect());
+    w.str("nullifiers");
+    frs(&mut w, (0..nullifiers).map(|i| if i < 4 { f(i) } else { f(70_000 + i) }).collect());
+    w.str("publicData");
+    w.array(public_data as usize);
+    for i in 0..public_data {
+        w.array(2);
+        w.bin(&(if i < 4 { f(i) } else { f(80_000 + i) }).to_be_bytes());
+        w.bin(&(if i < 4 { Fr::ZERO } else { f(1) }).to_be_bytes());
+    }
+    codec::decode_state(&w.into_bytes()).expect("crafted state")
+}
+
+#[test]
+fn tree_full_per_tree() {
+    // Each tree one step from full, everything else roomy.
+    let m = expect_code(&mut crafted_state(0, 29, 1, 4, 4), &base(), E::TreeFull);
+    assert!(m.contains("L1-to-L2"), "{m}");
+    let m = expect_code(&mut crafted_state(63, 0, 1, 4, 4), &base(), E::TreeFull);
+    assert!(m.contains("note hash"), "{m}");
+    let m = expect_code(&mut crafted_state(0, 0, 1, 63, 4), &base(), E::TreeFull);
+    assert!(m.contains("nullifier"), "{m}");
+    let m = expect_code(&mut crafted_state(0, 0, 32, 4, 4), &base_after(31), E::TreeFull);
+    assert!(m.contains("archive"), "{m}");
+    // Public data: per new slot, so the first new slot fits and the second does not.
+    let two_new = |last| {
+        let mut cp = base_after(last);
+        tx_mut(&mut cp).public_data_writes = vec![(f(9001), f(1)), (f(9002), f(1))];
+        cp
+    };
+    let m = expect_code(&mut crafted_state(0, 0, 1, 4, 63), &two_new(0), E::TreeFull);
+    assert!(m.contains("public data") && m.contains("write 1"), "{m}");
+    // Updates in place need no room.
+    let mut cp = base();
+    tx_mut(&mut cp).public_data_writes = vec![(f(80_010), f(5)), (f(2), f(5))];
+    accepted(&mut crafted_state(0, 0, 1, 4, 64), &cp);
+    // Exactly full is fine.
+    accepted(&mut crafted_state(62, 28, 31, 62, 63), &base_after(30));
+    // Order inside a tx: note hashes before nullifiers.
+    let m = expect_code(&mut crafted_state(63, 0, 1, 63, 4), &base(), E::TreeFull);
+    assert!(m.contains("note hash"), "{m}");
+}
+
+#[test]
+fn nullifier_rules() {
+    rejects(&with_tx(|t| t.nullifiers = vec![f(5000), f(5000)]), E::DuplicateNullifier);
+    rejects(&with_tx(|t| t.nullifiers = vec![f(5000), f(3)]), E::NullifierExists); // prefill key 3
+                                                                                   // Duplicates before existence.
+    rejects(&with_tx(|t| t.nullifiers = vec![f(2), f(2)]), E::DuplicateNullifier);
+    // Existing from an earlier tx of the same block, and from an earlier checkpoint.
+    let mut cp = base();
+    blocks_mut(&mut cp)[0].txs = vec![tx(1), TxEffect { nullifiers: vec![f(1001)], ..tx(2) }];
+    rejects(&cp, E::NullifierExists);
+    let mut chain = genesis();
+    accepted(&mut chain, &base());
+    let mut cp = base_after(1);
+    tx_mut(&mut cp).nullifiers = vec![f(1001)];
+    expect_code(&mut chain, &cp, E::NullifierExists);
+}
+
+#[test]
+fn failure_in_a_later_block_rolls_back_earlier_blocks() {
+    // Block 1 executes fully (trees, archive, `last`) before block 2 fails.
+    let mut cp = base();
+    blocks_mut(&mut cp).push(Block {
+        block_number: 2,
+        total_mana_used: 0,
+        txs: vec![TxEffect { nullifiers: vec![f(1001)], ..tx(2) }],
+    });
+    let m = rejects(&cp, E::NullifierExists);
+    assert!(m.contains("block 1"), "{m}");
+    // On a chain with history, too.
+    let mut chain = genesis();
+    accepted(&mut chain, &base());
+    let mut cp = base_after(1);
+    blocks_mut(&mut cp)[0].txs = vec![tx(5)];
+    blocks_mut(&mut cp).push(Block {
+        block_number: 3,
+        total_mana_used: 0,
+        txs: vec![TxEffect { public_data_writes: vec![(f(301), f(9))], nullifiers: vec![f(1005)], ..tx(6) }],
+    });
+    expect_code(&mut chain, &cp, E::NullifierExists);
+}
+
+#[test]
+fn end_state_mismatch() {
+    let good = base_blob();
+    // Each claimed item: the state field's indices, and every root.
+    for (i, delta_shift) in [(12usize, Some(172u32)), (12, Some(130)), (12, Some(88)), (12, Some(48))] {
+        let mut fields = good.clone();
+        fields[i] = bump(fields[i], delta_shift.unwrap(), 1);
+        rejects(&blob(fields), E::EndStateMismatch);
+    }
+    for i in 13..=17 {
+        let mut fields = good.clone();
+        fields[i] += f(1);
+        rejects(&blob(fields), E::EndStateMismatch);
+    }
+    // totalManaUsed is not compared: it is the block's input in the blob form.
+    let mut fields = good.clone();
+    fields[12] = bump(fields[12], 0, 1);
+    let a = accepted(&mut genesis(), &blob(fields.clone()));
+    assert_eq!(a.blob_fields, fields);
+    // The comparison comes before the archive capacity check.
+    let mut chain = crafted_state(0, 0, 32, 4, 4);
+    let mut cp = base_after(31);
+    let mut fields = accepted(&mut crafted_state(0, 0, 31, 4, 4), &base_after(30)).blob_fields;
+    // Re-target the blob at block 32 (marker), slot/timestamp from base_after(31).
+    fields[11] = bump(fields[11], 16, 1);
+    fields[11] = bump(fields[11], 48, 10);
+    cp.body = Body::Blob(fields);
+    expect_code(&mut chain, &cp, E::EndStateMismatch);
+}
+
+#[test]
+fn blob_form_outcome_is_the_reencoding() {
+    let mut cp = base();
+    *blocks_mut(&mut cp) = vec![
+        Block { block_number: 1, total_mana_used: 9, txs: vec![] },
+        Block { block_number: 2, total_mana_used: 0, txs: vec![big_tx(1), tx(2)] },
+    ];
+    let a = accepted(&mut genesis(), &cp);
+    let b = accepted(&mut genesis(), &blob(a.blob_fields.clone()));
+    assert_eq!(a, b);
+}
