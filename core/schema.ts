@@ -119,8 +119,9 @@ export const Outcome = Schema.Union(
   Schema.Struct({
     v: Schema.Literal(1),
     status: Schema.Literal('accepted'),
-    state: Schema.mutable(Schema.Array(Fr)),
-    archive: Schema.mutable(Schema.Array(Fr)),
+    /** root, nextIndex for L1-to-L2, note hash, nullifier, public data (spec §4.1 order). */
+    state: Schema.mutable(Schema.Tuple(Fr, U64, Fr, U64, Fr, U64, Fr, U64)),
+    archive: Schema.mutable(Schema.Tuple(Fr, U64)),
     blockHeaderHashes: Schema.mutable(Schema.Array(Fr)),
     blobFields: Schema.mutable(Schema.Array(Fr)),
   }),

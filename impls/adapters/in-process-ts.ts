@@ -12,7 +12,10 @@ export function toCanonicalOutcome(o: TsOutcome): Outcome {
   return {
     v: 1,
     status: 'accepted',
-    state: [s.l1ToL2, s.noteHash, s.nullifier, s.publicData].flatMap((t) => [t.root, BigInt(t.nextIndex)]),
+    state: [
+      s.l1ToL2.root, BigInt(s.l1ToL2.nextIndex), s.noteHash.root, BigInt(s.noteHash.nextIndex),
+      s.nullifier.root, BigInt(s.nullifier.nextIndex), s.publicData.root, BigInt(s.publicData.nextIndex),
+    ],
     archive: [o.archive.root, BigInt(o.archive.nextIndex)],
     blockHeaderHashes: o.blockHeaderHashes,
     blobFields: o.blobFields,
