@@ -70,7 +70,8 @@ impl Chain {
         chain
     }
 
-    /// `BlockHeader.empty({state})`: zero last archive, zero sponge, zero globals and totals.
+    /// `BlockHeader.empty({state})`: zero last archive, zero sponge, zero globals and totals,
+    /// over the current trees (so: the genesis header while the chain is still at genesis).
     pub fn genesis_header(&mut self) -> BlockHeader {
         BlockHeader {
             last_archive: Snapshot { root: Fr::ZERO, next_index: 0 },
