@@ -35,7 +35,19 @@ function encodeWith<A, I>(schema: Schema.Schema<A, I>, value: A): Uint8Array {
   return packr.pack(Schema.encodeSync(schema)(value));
 }
 
-export const decodeCheckpoint = (bytes: Uint8Array) => decodeWith(S.Checkpoint, 'checkpoint', bytes);
+/**
+ * Decodes a checkpoint, accepting only its canonical encoding (spec §8): one checkpoint, one byte
+ * string. Re-encoding and comparing catches repeated, reordered or unknown keys, non-minimal
+ * headers and trailing bytes alike.
+ */
+export function decodeCheckpoint(bytes: Uint8Array): S.Checkpoint {
+  const cp = decodeWith(S.Checkpoint, 'checkpoint', bytes);
+  const canonical = encodeCheckpoint(cp);
+  if (!Buffer.from(canonical.buffer, canonical.byteOffset, canonical.byteLength).equals(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))) {
+    throw new DecodeError('checkpoint', 'not in canonical form (spec §8): keys, order or integer/length encodings differ');
+  }
+  return cp;
+}
 export const encodeCheckpoint = (cp: S.Checkpoint) => encodeWith(S.Checkpoint, cp);
 export const decodeChainState = (bytes: Uint8Array) => decodeWith(S.ChainStateFile, 'state', bytes);
 export const encodeChainState = (st: S.ChainStateFile) => encodeWith(S.ChainStateFile, st);

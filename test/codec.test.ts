@@ -60,6 +60,42 @@ describe('checkpoint codec', () => {
   });
 });
 
+describe('canonical form only (spec §8)', () => {
+  const cp = new CheckpointGenerator({ profile: 'small', seed: 5 }).next();
+  const bytes = Buffer.from(encodeCheckpoint(cp));
+  // The canonical map starts 0x87 (fixmap of 7), then "v" (a1 76) and 1 (01).
+  it('the canonical bytes decode', () => {
+    expect(bytes.subarray(0, 4)).toEqual(Buffer.from([0x87, 0xa1, 0x76, 0x01]));
+    expect(decodeCheckpoint(bytes)).toEqual(cp);
+  });
+  it('a non-minimal integer is malformed', () => {
+    const nonMinimal = Buffer.concat([Buffer.from([0x87, 0xa1, 0x76, 0xcc, 0x01]), bytes.subarray(4)]);
+    expect(() => decodeCheckpoint(nonMinimal)).toThrow(/canonical/);
+  });
+  it('a repeated key is malformed', () => {
+    const repeated = Buffer.concat([Buffer.from([0x88, 0xa1, 0x76, 0x01]), bytes.subarray(1)]);
+    expect(() => decodeCheckpoint(repeated)).toThrow(DecodeError);
+  });
+  it('reordered keys and trailing bytes are malformed', () => {
+    const { v, ...rest } = Schema.encodeSync(S.Checkpoint)(cp);
+    const reordered = new Packr({ useRecords: false, variableMapSize: true }).pack({ ...rest, v });
+    expect(() => decodeCheckpoint(reordered)).toThrow(DecodeError);
+    expect(() => decodeCheckpoint(Buffer.concat([bytes, Buffer.from([0x00])]))).toThrow(DecodeError);
+  });
+  it('a revert code of 256 is malformed, 4..255 decode (and are E_BAD_REVERT_CODE for the STF)', () => {
+    const withTx = new CheckpointGenerator({ profile: 'small', seed: 6, maximal: true }).next() as Extract<typeof cp, { form: 'blocks' }>;
+    const tx = withTx.blocks[0].txs[0];
+    // Encode through the schema with a valid code, then patch the wire object.
+    const at = (revertCode: number) => {
+      const wire = Schema.encodeSync(S.Checkpoint)({ ...withTx, blocks: [{ ...withTx.blocks[0], txs: [{ ...tx, revertCode: 0 }] }] }) as { blocks: { txs: { revertCode: number }[] }[] };
+      wire.blocks[0].txs[0].revertCode = revertCode;
+      return new Packr({ useRecords: false, variableMapSize: true }).pack(wire);
+    };
+    expect(() => decodeCheckpoint(at(256))).toThrow(/revertCode/);
+    expect(decodeCheckpoint(at(255)).form).toBe('blocks');
+  });
+});
+
 describe('state file', () => {
   it('snapshot and restore give the same state, and the restored state keeps going identically', () => {
     const gen = new CheckpointGenerator({ profile: 'small', seed: 4, maximal: true });
@@ -80,7 +116,9 @@ describe('state file', () => {
   });
 });
 
+import { Schema } from 'effect';
 import { Packr } from 'msgpackr';
+import * as S from '../core/schema.js';
 import { frToBytes } from '../core/schema.js';
 /** Encodes without schema validation, to build deliberately invalid files. */
 function encodeCheckpointLoose(cp: Record<string, unknown>): Uint8Array {

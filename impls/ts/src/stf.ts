@@ -100,6 +100,9 @@ export class ChainState {
     let blocks: Block[];
     let claims: BlockEndData[] | null = null;
     if (cp.form === 'blob') {
+      if (cp.blobFields.length > p.maxBlobFields) {
+        reject('E_BLOB_TOO_LARGE', `${cp.blobFields.length} blob fields (padding included) > ${p.maxBlobFields}`);
+      }
       const decoded = decodeCheckpointBlob(cp.blobFields);
       blocks = decoded.map((d) => d.block);
       claims = decoded.map((d) => d.claimed);

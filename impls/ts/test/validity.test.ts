@@ -160,6 +160,12 @@ describe('blob form', () => {
     });
   }
 
+  it('E_BLOB_TOO_LARGE when padding takes the blob past MAX_BLOB_FIELDS', () => {
+    const { state, fields, blob } = blobSetup();
+    expectRejected(state, blob([...fields, ...Array<bigint>(97 - fields.length).fill(0n)]), 'E_BLOB_TOO_LARGE');
+    expect(state.apply(blob([...fields, ...Array<bigint>(96 - fields.length).fill(0n)])).status).toBe('accepted');
+  });
+
   it('accepts trailing zero fields (blob padding)', () => {
     const { state, fields, blob } = blobSetup();
     expect(state.apply(blob([...fields, 0n, 0n])).status).toBe('accepted');
