@@ -1,0 +1,170 @@
+// Adapter: an STF shipped as a WebAssembly component (the WIT world in wit/stf.wit), transpiled by
+// jco and run in a worker thread. A trap or an out-of-memory inside the component is a `crash`,
+// an endless loop a `timeout` (the worker is terminated); the host and other implementations go on.
+
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { decodeOutcome, DecodeError } from '../../core/codec.js';
+import { frToBytes } from '../../core/schema.js';
+import type { CallResult, GenesisParams, Implementation } from '../implementation.js';
+
+export interface WasmOptions {
+  timeoutMs?: number;
+}
+
+type Failure = Exclude<CallResult, { kind: 'outcome' }>;
+type Reply = { ok: true; value: unknown } | { ok: false; error: string; trap: boolean };
+
+/**
+ * The worker runs compiled from dist/, or from source under tsx (tests, benchmarks), in which case
+ * a small bootstrap registers tsx's loader inside the worker before importing the worker module.
+ */
+function startWorker(workerData: unknown): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return new Worker(fileURLToPath(new URL('./wasm-worker.js', here)), { workerData });
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./wasm-worker.ts', here).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => m.register()).then(() => import(${JSON.stringify(entry)}))`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+/** File URL of the module; a `?query` suffix is kept (tests use it to pick a fixture's behaviour). */
+function moduleUrl(path: string): string {
+  const [file, query] = path.split('?');
+  return pathToFileURL(file).href + (query ? `?${query}` : '');
+}
+
+export class WasmImplementation implements Implementation {
+  private worker: Worker | null = null;
+  private ready: Promise<void> | null = null;
+  private nextId = 1;
+  private pending = new Map<number, (r: Reply | Failure) => void>();
+  private broken: Failure | null = null;
+  private readonly timeoutMs: number;
+
+  /** `modulePath`: the jco-transpiled module (e.g. dist/rust-wasm/stf.js). */
+  constructor(
+    readonly name: string,
+    private readonly modulePath: string,
+    opts: WasmOptions = {},
+  ) {
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    if (!existsSync(modulePath.split('?')[0])) throw new Error(`${name}: ${modulePath} is missing; run \`npm run build\` to transpile the component`);
+  }
+
+  private start(): void {
+    this.stop();
+    this.broken = null;
+    const worker = startWorker({ modulePath: moduleUrl(this.modulePath) });
+    this.worker = worker;
+    this.ready = new Promise((resolve, reject) => {
+      worker.once('message', (m: { ready?: boolean }) => (m.ready ? resolve() : reject(new Error('worker did not start'))));
+      worker.once('error', reject);
+    });
+    this.ready.catch(() => {}); // reported through the first call
+    worker.on('message', (m: { id?: number } & Reply) => {
+      if (m.id === undefined) return;
+      const done = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      done?.(m);
+    });
+    const gone = (message: string) => {
+      if (worker !== this.worker) return;
+      this.fail({ kind: 'crash', message: `${this.name}: ${message}`, elapsedMs: 0 });
+    };
+    worker.on('error', (err) => gone(`worker error: ${err.message}`));
+    worker.on('exit', (code) => gone(`worker exited with code ${code}`));
+  }
+
+  private stop(): void {
+    const w = this.worker;
+    this.worker = null;
+    void w?.terminate();
+  }
+
+  private fail(f: Failure): void {
+    this.broken ??= f;
+    this.stop();
+    for (const done of this.pending.values()) done(f);
+    this.pending.clear();
+  }
+
+  private async call(op: string, args: unknown[]): Promise<{ value: unknown; elapsedMs: number } | Failure | { error: string; elapsedMs: number }> {
+    if (this.broken) return this.broken;
+    if (!this.worker) this.start();
+    const t0 = performance.now();
+    try {
+      await this.ready;
+    } catch (err) {
+      this.fail({ kind: 'crash', message: `${this.name}: cannot instantiate the component: ${(err as Error).message}`, elapsedMs: 0 });
+      return this.broken!;
+    }
+    const id = this.nextId++;
+    const reply = await new Promise<Reply | Failure>((resolve) => {
+      const timer = setTimeout(() => this.fail({ kind: 'timeout', limitMs: this.timeoutMs, elapsedMs: performance.now() - t0 }), this.timeoutMs);
+      this.pending.set(id, (r) => {
+        clearTimeout(timer);
+        resolve(r);
+      });
+      this.worker!.postMessage({ id, op, args });
+    });
+    const elapsedMs = performance.now() - t0;
+    if ('kind' in reply) return reply;
+    if (reply.ok) return { value: reply.value, elapsedMs };
+    if (reply.trap) {
+      // A trapped instance is not safe to call again: it is replaced at the next genesis/restore.
+      this.fail({ kind: 'crash', message: `${this.name}: trap: ${reply.error}`, elapsedMs });
+      return this.broken!;
+    }
+    return { error: reply.error, elapsedMs };
+  }
+
+  async genesis(p: GenesisParams) {
+    this.start();
+    const r = await this.call('genesis', [p.profile, frToBytes(p.chainId), frToBytes(p.version)]);
+    if ('kind' in r) return r;
+    if ('error' in r) return { kind: 'protocol-error' as const, message: `genesis: ${r.error}`, elapsedMs: r.elapsedMs };
+    return { kind: 'ok' as const, elapsedMs: r.elapsedMs };
+  }
+
+  async restore(state: Uint8Array) {
+    this.start();
+    const r = await this.call('restore', [state]);
+    if ('kind' in r) return r;
+    if ('error' in r) return { kind: 'protocol-error' as const, message: `restore: ${r.error}`, elapsedMs: r.elapsedMs };
+    return { kind: 'ok' as const, elapsedMs: r.elapsedMs };
+  }
+
+  async apply(checkpoint: Uint8Array): Promise<CallResult> {
+    const r = await this.call('apply', [checkpoint]);
+    if ('kind' in r) return r;
+    if ('error' in r) return { kind: 'protocol-error', message: `apply: ${r.error}`, elapsedMs: r.elapsedMs };
+    if (!(r.value instanceof Uint8Array)) return { kind: 'protocol-error', message: 'apply returned no bytes', elapsedMs: r.elapsedMs };
+    try {
+      return { kind: 'outcome', outcome: decodeOutcome(r.value), elapsedMs: r.elapsedMs };
+    } catch (err) {
+      if (err instanceof DecodeError) return { kind: 'protocol-error', message: err.message, elapsedMs: r.elapsedMs };
+      throw err;
+    }
+  }
+
+  async snapshot(): Promise<Uint8Array | CallResult> {
+    const r = await this.call('snapshot', []);
+    if ('kind' in r) return r;
+    if ('error' in r) return { kind: 'protocol-error', message: `snapshot: ${r.error}`, elapsedMs: r.elapsedMs };
+    return r.value as Uint8Array;
+  }
+
+  /** Benchmark hook: many Poseidon2 hashes in one call (only components built with the bench world). */
+  async poseidon2HashMany(inputs: Uint8Array, arity: number): Promise<Uint8Array> {
+    const r = await this.call('poseidon2HashMany', [inputs, arity]);
+    if ('kind' in r) throw new Error(`${this.name}: ${r.kind}`);
+    if ('error' in r) throw new Error(r.error);
+    return r.value as Uint8Array;
+  }
+
+  async close(): Promise<void> {
+    this.stop();
+  }
+}
