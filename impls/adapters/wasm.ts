@@ -121,7 +121,9 @@ export class WasmImplementation implements Implementation {
   }
 
   async genesis(p: GenesisParams) {
-    this.start();
+    // The component resets its chain on genesis/restore; only a failed instance is replaced
+    // (starting a worker and compiling the module costs a few hundred ms).
+    if (this.broken || !this.worker) this.start();
     const r = await this.call('genesis', [p.profile, frToBytes(p.chainId), frToBytes(p.version)]);
     if ('kind' in r) return r;
     if ('error' in r) return { kind: 'protocol-error' as const, message: `genesis: ${r.error}`, elapsedMs: r.elapsedMs };
@@ -129,7 +131,7 @@ export class WasmImplementation implements Implementation {
   }
 
   async restore(state: Uint8Array) {
-    this.start();
+    if (this.broken || !this.worker) this.start();
     const r = await this.call('restore', [state]);
     if ('kind' in r) return r;
     if ('error' in r) return { kind: 'protocol-error' as const, message: `restore: ${r.error}`, elapsedMs: r.elapsedMs };
