@@ -1,5 +1,7 @@
 // `npm run bench`: every benchmark, side by side, in one run.
+import { benchImpls } from './impls.bench.js';
 import { benchStf } from './stf.bench.js';
 
 await import('./poseidon2.bench.js');
 await benchStf();
+await benchImpls();
