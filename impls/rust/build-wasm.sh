@@ -1,51 +1,131 @@
 #!/usr/bin/env bash
-# Builds the Rust STF as a WebAssembly component exporting the world difftower:stf/stf
-# (wit/stf.wit): impls/rust/dist/difftower_stf.wasm.
+# Builds the Rust STF as a WebAssembly component of the world difftower:stf/stf-with-bench
+# (wit/stf.wit: the `stf` world plus `poseidon2-hash-many`) and writes it to
 #
-#   impls/rust/build-wasm.sh           build the component
-#   impls/rust/build-wasm.sh --smoke   also transpile it with jco (npx, pinned) and replay the
-#                                      checkpoint conformance vectors through it in Node
+#     impls/rust/dist/stf.wasm          (committed; the difftower host loads it from there)
 #
-# Recipe: rustup's wasm32-unknown-unknown std (rustup target add works on these machines now),
-# wit-bindgen for the canonical-ABI glue, and the toolchain's own `wasm-component-ld` as the
-# linker, which turns the core module into a component (no WASI imports, no adapter). No Node
-# is needed to build; Node + npm only for --smoke.
+# Usage (from anywhere; non-interactive; exits non-zero on any failure):
+#   impls/rust/build-wasm.sh            build the component
+#   impls/rust/build-wasm.sh --smoke    also transpile it with jco (npx, pinned) and replay the
+#                                       checkpoint conformance vectors and Poseidon2 KATs through it
+#   impls/rust/build-wasm.sh --verify   also rebuild from scratch in a temporary target directory
+#                                       and fail unless the bytes are identical
+#
+# Reproducible: the same source gives the same bytes, whatever the checkout directory, CARGO_HOME,
+# time of day or the caller's RUSTFLAGS. What makes it so:
+#   - a pinned toolchain (TOOLCHAIN below, Rust 1.95.0; rustc's output differs between releases),
+#     installed with rustup (minimal profile + the wasm32-unknown-unknown std) if missing;
+#     DIFFTOWER_RUST_TOOLCHAIN=... overrides it, at the price of other bytes;
+#   - Cargo.lock with --locked (wit-bindgen and its dependencies at fixed versions);
+#   - the component crate (wasm/) and the library are members of one workspace (Cargo.toml):
+#     cargo hashes a path dependency from outside the workspace by its absolute path, and those
+#     hashes reach symbol names and with them the code layout;
+#   - --remap-path-prefix for the repository and CARGO_HOME, so no absolute path of this machine
+#     reaches the binary (panic locations name /difftower/... and /cargo/... instead);
+#   - no debug info, symbols stripped (the `wasm-release` profile in Cargo.toml, and
+#     -C debuginfo=0 here);
+#   - the caller's RUSTFLAGS / wrappers / profile overrides are ignored (CARGO_ENCODED_RUSTFLAGS
+#     takes precedence over every other rustflags source; the others are unset).
+#   No tool in this pipeline embeds a time stamp; SOURCE_DATE_EPOCH is fixed anyway, defensively.
+#
+# Needs: bash, rustup (with network access to install the pinned toolchain on first use), a host C
+# linker `cc` (Debian: gcc; for the wit-bindgen proc-macros), network access to crates.io on the
+# first build. --smoke also needs Node.js >= 18 with npx (downloads @bytecodealliance/jco).
+# Linker: the toolchain's own `wasm-component-ld`, which turns the core module into a component
+# (no WASI imports, no adapter); no wasm-tools or Node needed to build.
 set -euo pipefail
+
+TOOLCHAIN="${DIFFTOWER_RUST_TOOLCHAIN:-1.95.0}"
+TARGET=wasm32-unknown-unknown
+JCO="@bytecodealliance/jco@1.35.0"
+
 here="$(cd "$(dirname "$0")" && pwd)"
-out="$here/dist"
-target=wasm32-unknown-unknown
+repo="$(cd "$here/../.." && pwd)"
+out="$here/dist/stf.wasm"
+target_dir="$here/target/wasm"
 
-if ! rustup target list --installed | grep -qx "$target"; then
-  rustup target add "$target" || {
-    echo "build-wasm.sh: cannot install the $target std with rustup." >&2
-    echo "  Fallback (see /work/shared/TOOLCHAIN.md): Debian's rustc-web/cargo-web/rust-web-src with" >&2
-    echo "  RUSTC_BOOTSTRAP=1 cargo build -Zbuild-std=std,panic_abort and rust-lld as the linker." >&2
-    exit 1
-  }
-fi
-
-host="$(rustc -vV | sed -n 's/^host: //p')"
-bindir="$(rustc --print sysroot)/lib/rustlib/$host/bin"
-[ -x "$bindir/wasm-component-ld" ] || { echo "build-wasm.sh: no wasm-component-ld in $bindir" >&2; exit 1; }
-
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$bindir/wasm-component-ld"
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C link-arg=--wasi-adapter=none -C link-arg=--wasm-ld-path=$bindir/gcc-ld/wasm-ld"
-cargo build --release --locked --target "$target" \
-  --manifest-path "$here/wasm/Cargo.toml" --target-dir "$here/target/wasm"
-
-mkdir -p "$out"
-cp "$here/target/wasm/$target/release/difftower_stf_wasm.wasm" "$out/difftower_stf.wasm"
-# A component starts with the preamble 00 61 73 6d 0d 00 01 00 (a core module has 01 00 00 00).
-if [ "$(head -c 8 "$out/difftower_stf.wasm" | od -An -tx1 | tr -d ' \n')" != "0061736d0d000100" ]; then
-  echo "build-wasm.sh: output is not a component" >&2
+fail() {
+  echo "build-wasm.sh: $*" >&2
   exit 1
-fi
-echo "component: $out/difftower_stf.wasm ($(wc -c < "$out/difftower_stf.wasm") bytes)"
+}
 
-if [ "${1:-}" = "--smoke" ]; then
-  jco="npx --yes @bytecodealliance/jco@1.35.0"
-  rm -rf "$out/js"
-  $jco transpile "$out/difftower_stf.wasm" -o "$out/js" --name stf >/dev/null
-  echo '{"type":"module"}' > "$out/js/package.json"
-  node "$here/wasm/smoke.mjs" "$out/js/stf.js"
+smoke=false
+verify=false
+for arg in "$@"; do
+  case "$arg" in
+    --smoke) smoke=true ;;
+    --verify) verify=true ;;
+    -h | --help)
+      awk 'NR > 1 && /^set -euo/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
+      exit 0
+      ;;
+    *) fail "unknown argument $arg (see --help)" ;;
+  esac
+done
+
+command -v rustup >/dev/null 2>&1 || fail "rustup not found (https://rustup.rs)"
+if ! rustup run "$TOOLCHAIN" rustc --version >/dev/null 2>&1; then
+  echo "build-wasm.sh: installing Rust $TOOLCHAIN (minimal profile, $TARGET)" >&2
+  rustup toolchain install "$TOOLCHAIN" --profile minimal --target "$TARGET" --no-self-update ||
+    fail "cannot install Rust $TOOLCHAIN with rustup"
+fi
+if ! rustup target list --installed --toolchain "$TOOLCHAIN" | grep -qx "$TARGET"; then
+  rustup target add --toolchain "$TOOLCHAIN" "$TARGET" || fail "cannot add the $TARGET std to Rust $TOOLCHAIN"
+fi
+
+host="$(rustup run "$TOOLCHAIN" rustc -vV | sed -n 's/^host: //p')"
+bindir="$(rustup run "$TOOLCHAIN" rustc --print sysroot)/lib/rustlib/$host/bin"
+[ -x "$bindir/wasm-component-ld" ] || fail "no wasm-component-ld in $bindir"
+[ -x "$bindir/gcc-ld/wasm-ld" ] || fail "no gcc-ld/wasm-ld in $bindir"
+cargo_home="${CARGO_HOME:-$HOME/.cargo}"
+cargo_home="$(mkdir -p "$cargo_home" && cd "$cargo_home" && pwd)"
+
+# Everything that could change the bytes comes from here, not from the caller's environment.
+unset RUSTFLAGS CARGO_BUILD_RUSTFLAGS CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS \
+  RUSTC_WRAPPER CARGO_BUILD_RUSTC_WRAPPER RUSTC_WORKSPACE_WRAPPER CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER \
+  CARGO_BUILD_TARGET_DIR CARGO_TARGET_DIR CARGO_INCREMENTAL
+for v in $(env | sed -n 's/^\(CARGO_PROFILE_[A-Z0-9_]*\)=.*/\1/p'); do unset "$v"; done
+export SOURCE_DATE_EPOCH=0
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$bindir/wasm-component-ld"
+flags=(
+  "--remap-path-prefix=$repo=/difftower"
+  "--remap-path-prefix=$cargo_home=/cargo"
+  -Cdebuginfo=0
+  -Clink-arg=--wasi-adapter=none
+  "-Clink-arg=--wasm-ld-path=$bindir/gcc-ld/wasm-ld"
+)
+CARGO_ENCODED_RUSTFLAGS="$(IFS=$'\x1f'; echo "${flags[*]}")"
+export CARGO_ENCODED_RUSTFLAGS
+
+build() { # build TARGET_DIR: builds the component there, prints its path
+  rustup run "$TOOLCHAIN" cargo build --locked --quiet --profile wasm-release --target "$TARGET" \
+    --manifest-path "$here/Cargo.toml" --package difftower-stf-wasm --target-dir "$1" >&2 ||
+    fail "cargo build failed"
+  echo "$1/$TARGET/wasm-release/difftower_stf_wasm.wasm"
+}
+
+built="$(build "$target_dir")"
+# A component starts with the preamble 00 61 73 6d 0d 00 01 00 (a core module has 01 00 00 00).
+[ "$(head -c 8 "$built" | od -An -tx1 | tr -d ' \n')" = "0061736d0d000100" ] || fail "$built is not a component"
+mkdir -p "$(dirname "$out")"
+cp "$built" "$out.tmp"
+mv "$out.tmp" "$out"
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+echo "component: $out ($(wc -c <"$out") bytes, sha256 $(sha "$out"), Rust $TOOLCHAIN)"
+
+if $verify; then
+  scratch="$(mktemp -d)"
+  trap 'rm -rf "$scratch"' EXIT
+  again="$(build "$scratch")"
+  [ "$(sha "$again")" = "$(sha "$out")" ] || fail "not reproducible: a clean rebuild gave sha256 $(sha "$again")"
+  echo "verify: a clean rebuild in another target directory gives the same bytes"
+fi
+
+if $smoke; then
+  command -v node >/dev/null 2>&1 || fail "--smoke needs Node.js"
+  js="$target_dir/js"
+  rm -rf "$js"
+  npx --yes "$JCO" transpile "$out" -o "$js" --name stf >/dev/null || fail "jco transpile failed"
+  echo '{"type":"module"}' >"$js/package.json"
+  node "$here/wasm/smoke.mjs" "$js/stf.js" || fail "smoke test failed"
 fi

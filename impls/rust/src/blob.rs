@@ -81,7 +81,7 @@ pub fn encode_tx(tx: &TxEffect, out: &mut Vec<Fr>) {
         .push(private_logs_length as u64, 16)
         .push(tx.public_logs.len() as u64, 32)
         .push(class_log_length as u64, 16)
-        .push(tx.revert_code, 8)
+        .push(tx.revert_code.into(), 8)
         .push(count as u64, 32)
         .finish();
     let start = out.len();
@@ -201,9 +201,17 @@ impl<'a> Reader<'a> {
     }
 }
 
-pub fn decode_checkpoint(fields: &[Fr]) -> Result<Vec<DecodedBlock>, Rejection> {
+/// §6.3 with the §7.2 checks in table order. `max_blob_fields` is the profile's
+/// `MAX_BLOB_FIELDS`: a longer list, trailing zero padding included, is refused before decoding.
+pub fn decode_checkpoint(fields: &[Fr], max_blob_fields: usize) -> Result<Vec<DecodedBlock>, Rejection> {
     if fields.is_empty() {
         return reject(E::BlobEmpty, "blobFields is empty");
+    }
+    if fields.len() > max_blob_fields {
+        return reject(
+            E::BlobTooLarge,
+            format!("blobFields has {} elements, at most {max_blob_fields} (padding included)", fields.len()),
+        );
     }
     let mut r = Reader { fields, pos: 0 };
     let mut blocks = Vec::new();
@@ -312,7 +320,7 @@ fn decode_tx(r: &mut Reader, m: U256) -> Result<TxEffect, Rejection> {
         );
     }
     Ok(TxEffect {
-        revert_code,
+        revert_code: revert_code as u8, // 0..=3, checked above
         tx_hash,
         transaction_fee,
         note_hashes,

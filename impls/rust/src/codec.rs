@@ -1,11 +1,18 @@
 //! Canonical msgpack forms of §8: checkpoint (decode and encode), outcome (encode), state
 //! (encode and decode, for snapshot/restore).
 //!
-//! Decoding a checkpoint is strict about the data model and lenient about the wire: a map must
-//! have exactly the listed keys, each once (in any order); integers may use any msgpack integer
-//! format as long as the value fits the field's width; field elements are binaries of exactly 32
-//! bytes (any bin format). Every structural problem is `E_MALFORMED_INPUT`, found before any
-//! `E_FIELD_OUT_OF_RANGE` (§7.1 order), so range problems are only remembered while parsing.
+//! Checkpoints are accepted only in canonical form (§8): the bytes must be exactly what
+//! [`encode_checkpoint`] writes for the checkpoint they describe. Two checks make that so, both
+//! `E_MALFORMED_INPUT`: on the wire, `msgpack::decode_canonical` refuses any non-minimal header,
+//! float/extension type and trailing bytes; on the maps, every map must hold exactly the listed
+//! keys in the listed order, once each. Values must have their §8 types and ranges (integers
+//! within `u8`/`u32`/`u64`, field elements binaries of exactly 32 bytes, the other form's body
+//! key `nil`). Every structural problem is found before any `E_FIELD_OUT_OF_RANGE` (§7.1 order),
+//! so range problems are only remembered while parsing.
+//!
+//! State files are read leniently (any msgpack encoding, keys in any order, each exactly once):
+//! the spec makes only checkpoints canonical-only, and a state file may come from another tool.
+//! Everything this module writes (checkpoint, outcome, state) is canonical.
 
 use crate::error::{ErrorCode as E, Rejection};
 use crate::field::Fr;
@@ -26,8 +33,16 @@ fn malformed<T>(path: &str, what: impl std::fmt::Display) -> Parse<T> {
     Err(Malformed(format!("{path}: {what}")))
 }
 
-/// Reads the values of a map that must have exactly `keys`.
-fn map_fields<'a, const N: usize>(v: &'a Value, keys: [&str; N], path: &str) -> Parse<[&'a Value; N]> {
+/// Whether a map's keys must also appear in the listed order (checkpoints) or may come in any
+/// order (state files).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KeyOrder {
+    Listed,
+    Any,
+}
+
+/// Reads the values of a map that must have exactly `keys`, each once.
+fn map_fields<'a, const N: usize>(v: &'a Value, keys: [&str; N], path: &str, order: KeyOrder) -> Parse<[&'a Value; N]> {
     let Value::Map(entries) = v else { return malformed(path, "expected a map") };
     let mut found: [Option<&Value>; N] = [None; N];
     for (k, val) in entries {
@@ -44,6 +59,12 @@ fn map_fields<'a, const N: usize>(v: &'a Value, keys: [&str; N], path: &str) -> 
         match found[i] {
             Some(v) => out[i] = v,
             None => return malformed(path, format!("missing key {}", keys[i])),
+        }
+    }
+    if order == KeyOrder::Listed {
+        // Exactly N distinct known keys: only their order can still differ.
+        if let Some(i) = entries.iter().zip(keys).position(|((k, _), key)| *k != Value::Str(key.as_bytes().to_vec())) {
+            return malformed(path, format!("key {} out of order (expected order: {})", keys[i], keys.join(", ")));
         }
     }
     Ok(out)
@@ -140,9 +161,13 @@ pub fn decode_checkpoint(bytes: &[u8], chain_profile: Profile) -> Result<Checkpo
 }
 
 fn parse_checkpoint(bytes: &[u8], f: &mut Fields) -> Parse<Checkpoint> {
-    let root = msgpack::decode(bytes).map_err(|e| Malformed(format!("msgpack: {}", e.0)))?;
-    let [v, prof, header, msgs, form, blocks, blob] =
-        map_fields(&root, ["v", "profile", "header", "l1ToL2Messages", "form", "blocks", "blobFields"], "checkpoint")?;
+    let root = msgpack::decode_canonical(bytes).map_err(|e| Malformed(format!("not canonical msgpack: {}", e.0)))?;
+    let [v, prof, header, msgs, form, blocks, blob] = map_fields(
+        &root,
+        ["v", "profile", "header", "l1ToL2Messages", "form", "blocks", "blobFields"],
+        "checkpoint",
+        KeyOrder::Listed,
+    )?;
     version_one(v, "checkpoint.v")?;
     let profile = profile(prof, "checkpoint.profile")?;
     let header = parse_header(header, f)?;
@@ -168,6 +193,7 @@ fn parse_header(v: &Value, f: &mut Fields) -> Parse<CheckpointHeader> {
         v,
         ["chainId", "version", "slotNumber", "timestamp", "coinbase", "feeRecipient", "feePerDaGas", "feePerL2Gas"],
         "header",
+        KeyOrder::Listed,
     )?;
     Ok(CheckpointHeader {
         chain_id: f.fr(chain_id, "header.chainId")?,
@@ -182,7 +208,7 @@ fn parse_header(v: &Value, f: &mut Fields) -> Parse<CheckpointHeader> {
 }
 
 fn parse_block(v: &Value, path: &str, f: &mut Fields) -> Parse<Block> {
-    let [number, mana, txs] = map_fields(v, ["blockNumber", "totalManaUsed", "txs"], path)?;
+    let [number, mana, txs] = map_fields(v, ["blockNumber", "totalManaUsed", "txs"], path, KeyOrder::Listed)?;
     Ok(Block {
         block_number: uint(number, u32::MAX as u64, &format!("{path}.blockNumber"))?,
         total_mana_used: uint(mana, u64::MAX, &format!("{path}.totalManaUsed"))?,
@@ -210,6 +236,7 @@ fn parse_tx(v: &Value, path: &str, f: &mut Fields) -> Parse<TxEffect> {
             "contractClassLog",
         ],
         path,
+        KeyOrder::Listed,
     )?;
     let p = |k: &str| format!("{path}.{k}");
     let private_logs = array(plogs, &p("privateLogs"))?
@@ -220,7 +247,8 @@ fn parse_tx(v: &Value, path: &str, f: &mut Fields) -> Parse<TxEffect> {
     let contract_class_log = match cclog {
         Value::Nil => None,
         other => {
-            let [addr, fields] = map_fields(other, ["contractAddress", "fields"], &p("contractClassLog"))?;
+            let [addr, fields] =
+                map_fields(other, ["contractAddress", "fields"], &p("contractClassLog"), KeyOrder::Listed)?;
             Some(ContractClassLog {
                 contract_address: f.fr(addr, &p("contractClassLog.contractAddress"))?,
                 fields: f.list(fields, &p("contractClassLog.fields"))?,
@@ -228,7 +256,8 @@ fn parse_tx(v: &Value, path: &str, f: &mut Fields) -> Parse<TxEffect> {
         }
     };
     Ok(TxEffect {
-        revert_code: uint(rc, u64::MAX, &p("revertCode"))?,
+        // A u8 (§8): 256 and above is malformed here, 4..=255 is E_BAD_REVERT_CODE later.
+        revert_code: uint(rc, u8::MAX as u64, &p("revertCode"))? as u8,
         tx_hash: f.fr(hash, &p("txHash"))?,
         transaction_fee: f.fr(fee, &p("transactionFee"))?,
         note_hashes: f.list(nh, &p("noteHashes"))?,
@@ -323,7 +352,7 @@ fn write_block(w: &mut Writer, b: &Block) {
     for tx in &b.txs {
         w.map(10);
         w.str("revertCode");
-        w.uint(tx.revert_code);
+        w.uint(tx.revert_code.into());
         w.str("txHash");
         write_fr(w, &tx.tx_hash);
         w.str("transactionFee");
@@ -471,11 +500,12 @@ fn parse_state(root: &Value, f: &mut Fields) -> Parse<Chain> {
             "publicData",
         ],
         "state",
+        KeyOrder::Any,
     )?;
     version_one(v, "state.v")?;
     let profile = profile(prof, "state.profile")?;
     let p = profile.params();
-    let [number, slot, ts] = map_fields(last, ["blockNumber", "slotNumber", "timestamp"], "state.last")?;
+    let [number, slot, ts] = map_fields(last, ["blockNumber", "slotNumber", "timestamp"], "state.last", KeyOrder::Any)?;
     let last = LastBlock {
         block_number: uint(number, u32::MAX as u64, "state.last.blockNumber")?,
         slot_number: f.fr(slot, "state.last.slotNumber")?,

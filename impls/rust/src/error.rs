@@ -38,6 +38,7 @@ pub enum ErrorCode {
     BadPrivateLogLength,
     PublicLogsTooLong,
     BadContractClassLogLength,
+    /// Also §7.2: a blob-form `blobFields` longer than `MAX_BLOB_FIELDS`, before decoding.
     BlobTooLarge,
     // §7.4 sequencing
     ChainId,

@@ -25,8 +25,9 @@ pub struct ContractClassLog {
 /// A tx's effects (§4.2, `stdlib:src/tx/tx_effect.ts`).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct TxEffect {
-    /// Any unsigned integer on input; only 0..3 are valid (E_BAD_REVERT_CODE).
-    pub revert_code: u64,
+    /// A `u8` (§8: 256 and above is `E_MALFORMED_INPUT`); only 0..=3 are valid
+    /// (`E_BAD_REVERT_CODE`, `E_BLOB_BAD_REVERT_CODE`).
+    pub revert_code: u8,
     pub tx_hash: Fr,
     pub transaction_fee: Fr,
     pub note_hashes: Vec<Fr>,

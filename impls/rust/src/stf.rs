@@ -148,7 +148,7 @@ impl Chain {
         let (blocks, claimed): (Cow<'a, [Block]>, Option<Vec<BlockEnd>>) = match &cp.body {
             Body::Blocks(blocks) => (Cow::Borrowed(blocks.as_slice()), None),
             Body::Blob(fields) => {
-                let decoded = blob::decode_checkpoint(fields)?;
+                let decoded = blob::decode_checkpoint(fields, self.params().max_blob_fields)?;
                 let (blocks, claimed) = decoded.into_iter().map(|d| (d.block, d.claimed)).unzip();
                 (Cow::Owned(blocks), Some(claimed))
             }

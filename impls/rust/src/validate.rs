@@ -1,7 +1,8 @@
 //! Static checks (§7.3) and sequencing checks (§7.4): everything decidable before touching a tree.
 //!
-//! Order: table row order is the order of checks. Rows that span several fields run in the field
-//! order of §4.2, and inside a list by position (see the crate README for this reading).
+//! Order (§7.3's "Order" paragraph): the three checkpoint rows; then per block its three rows
+//! followed by each tx's rows in table order (a row naming several codes checks them in the listed
+//! order, each list by position); `E_BLOB_TOO_LARGE` last. §7.4 in table order.
 
 use crate::blob::{block_end_field_count, tx_field_count};
 use crate::error::{reject, ErrorCode as E, Rejection};

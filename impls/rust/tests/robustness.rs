@@ -1,4 +1,5 @@
-//! Mutated inputs never panic, and a rejection never changes the state.
+//! Mutated inputs never panic, a rejection never changes the state, and every byte string that
+//! decodes as a checkpoint is the canonical encoding of that checkpoint.
 use difftower_stf_rust::codec;
 use difftower_stf_rust::field::Fr;
 use difftower_stf_rust::model::{Block, Body, Checkpoint, CheckpointHeader, TxEffect};
@@ -24,7 +25,7 @@ fn f(n: u64) -> Fr {
 
 fn sample() -> Checkpoint {
     let tx = |s: u64| TxEffect {
-        revert_code: s % 4,
+        revert_code: (s % 4) as u8,
         tx_hash: f(77 + s),
         transaction_fee: f(s),
         note_hashes: vec![f(10 + s), f(20 + s)],
@@ -56,6 +57,10 @@ fn sample() -> Checkpoint {
 }
 
 fn check(chain: &mut Chain, bytes: &[u8]) -> bool {
+    // Canonical only (§8): whatever decodes is exactly the encoding of what it decodes to.
+    if let Ok(cp) = codec::decode_checkpoint(bytes, chain.profile()) {
+        assert_eq!(codec::encode_checkpoint(&cp), bytes, "a non-canonical checkpoint decoded");
+    }
     let before = codec::encode_state(chain);
     match codec::apply_checkpoint_bytes(chain, bytes) {
         Outcome::Accepted(_) => true,
@@ -72,6 +77,7 @@ fn mutated_msgpack_bytes() {
     let good = codec::encode_checkpoint(&sample());
     assert!(check(&mut genesis.clone(), &good));
     let mut rng = Rng(0x9e3779b97f4a7c15);
+    let mut decoded = 0;
     for _ in 0..3000 {
         let mut b = good.clone();
         for _ in 0..1 + rng.below(3) {
@@ -94,8 +100,11 @@ fn mutated_msgpack_bytes() {
                 }
             }
         }
+        decoded += codec::decode_checkpoint(&b, Profile::Small).is_ok() as u32;
         check(&mut genesis.clone(), &b);
     }
+    // The canonical-form assertion in `check` ran on a good share of the inputs.
+    assert!(decoded > 300, "{decoded}");
 }
 
 #[test]

@@ -287,6 +287,80 @@ fn blob_decoding_rules() {
     rejects(&with(0, bump(bump(good[0], 32, 4), 0, 100)), E::BlobBadRevertCode);
 }
 
+#[test]
+fn tx_length_fields_num_blob_fields_zero_and_fields_left_in_the_blob() {
+    let good = base_blob();
+    // base()'s tx is fields 0..=10 (numBlobFields 11); 18 fields follow its marker.
+    let with_fields = |fields: &[Fr], i: usize, x: Fr| {
+        let mut g = fields.to_vec();
+        g[i] = x;
+        blob(g)
+    };
+    let with = |i: usize, x: Fr| with_fields(&good, i, x);
+    // numBlobFields = 0: step 3 does not apply (no wrap-around to "huge"); step 5 rejects.
+    let zero = good[0] - f(11);
+    rejects(&with(0, zero), E::BlobTxLengthMismatch);
+    // ...but a list running off the blob in step 4 comes first.
+    rejects(&with(0, bump(zero, 168, 1000)), E::BlobTruncated);
+    // Step 3 counts the fields left in the blob after the marker: 18 here.
+    rejects(&with(0, bump(good[0], 0, 8)), E::BlobTxLengthMismatch); // numBlobFields - 1 = 18
+    rejects(&with(0, bump(good[0], 0, 9)), E::BlobTruncated); // numBlobFields - 1 = 19
+                                                              // Blob padding counts as fields left in the blob.
+    let mut padded = good.clone();
+    padded.extend([Fr::ZERO; 5]);
+    rejects(&with_fields(&padded, 0, bump(good[0], 0, 9)), E::BlobTxLengthMismatch);
+    rejects(&with_fields(&padded, 0, bump(good[0], 0, 14)), E::BlobTruncated);
+    // A private log length beyond the tx's own numBlobFields but within the blob is read on (and
+    // the tx then fails its length checks); beyond the blob it is truncation. The length field is
+    // field 8, so 10 fields are left after it.
+    rejects(&with(8, f(9)), E::BlobTxLengthMismatch);
+    rejects(&with(8, f(10)), E::BlobTruncated); // the log fits, the public log after it does not
+    rejects(&with(8, f(11)), E::BlobTruncated);
+}
+
+#[test]
+fn blob_longer_than_max_blob_fields_is_refused_before_decoding() {
+    let good = base_blob();
+    let max = Profile::Small.params().max_blob_fields;
+    let padded_to = |n: usize| {
+        let mut g = good.clone();
+        g.resize(n, Fr::ZERO);
+        g
+    };
+    // Padding up to MAX_BLOB_FIELDS is fine and changes nothing.
+    assert_eq!(accepted(&mut genesis(), &blob(padded_to(max))), accepted(&mut genesis(), &blob(good.clone())));
+    let m = rejects(&blob(padded_to(max + 1)), E::BlobTooLarge);
+    assert!(m.contains("97"), "{m}");
+    rejects(&blob(padded_to(10 * max)), E::BlobTooLarge);
+    // Checked before decoding: garbage, trailing data, a bad marker do not get a say.
+    rejects(&blob(vec![f(1); max + 1]), E::BlobTooLarge);
+    let mut trailing = padded_to(max + 1);
+    trailing[max] = f(1);
+    rejects(&blob(trailing), E::BlobTooLarge);
+    let mut bad_marker = padded_to(max + 1);
+    bad_marker[0] = f(1);
+    rejects(&blob(bad_marker), E::BlobTooLarge);
+    // ...and before static and sequencing checks.
+    let mut cp = blob(padded_to(max + 1));
+    cp.l1_to_l2_messages = vec![f(1); 5];
+    cp.header.chain_id = f(2);
+    rejects(&cp, E::BlobTooLarge);
+    // After the §7.1 checks: a field >= p among too many fields is E_FIELD_OUT_OF_RANGE.
+    let mut v = msgpack::decode(&codec::encode_checkpoint(&blob(padded_to(max + 1)))).unwrap();
+    let Value::Array(fields) = entry(&mut v, "blobFields") else { panic!() };
+    fields[max] = p_bytes();
+    expect_bytes(&msgpack::encode(&v), E::FieldOutOfRange);
+    // E_BLOB_EMPTY still first.
+    rejects(&blob(vec![]), E::BlobEmpty);
+
+    // The aztec profile: 24576 zero fields are decoded (and are not a tx), one more is too many.
+    let aztec = |n: usize| Checkpoint { profile: Profile::Aztec, body: Body::Blob(vec![Fr::ZERO; n]), ..base() };
+    let mut chain = Chain::genesis(Profile::Aztec, f(31337), f(1));
+    assert_eq!(Profile::Aztec.params().max_blob_fields, 24576);
+    expect_code(&mut chain, &aztec(24576), E::BlobBadTxMarker);
+    expect_code(&mut chain, &aztec(24577), E::BlobTooLarge);
+}
+
 // ---- §7.3 static --------------------------------------------------------------------------------
 
 #[test]
@@ -356,6 +430,42 @@ fn tx_level_static_rules() {
             t.contract_class_log = ccl(3);
         }),
     );
+}
+
+/// The decoded state file as a msgpack value, for looking at one tree's leaves.
+fn state_entry(chain: &Chain, key: &str) -> Value {
+    let mut v = msgpack::decode(&codec::encode_state(chain)).unwrap();
+    entry(&mut v, key).clone()
+}
+
+#[test]
+fn slot_zero_write_updates_the_prefilled_leaf_in_place() {
+    let mut chain = genesis();
+    let before = state_entry(&chain, "publicData");
+    let Value::Array(leaves) = &before else { panic!() };
+    assert_eq!(leaves.len(), 4); // small prefill
+    let a = accepted(&mut chain, &with_tx(|t| t.public_data_writes = vec![(Fr::ZERO, f(5)), (f(301), f(6))]));
+    assert_eq!(a.state.public_data.next_index, 5, "slot 0 appends nothing, slot 301 appends one leaf");
+    let Value::Array(leaves) = state_entry(&chain, "publicData") else { panic!() };
+    let leaf =
+        |k: Fr, v: Fr| Value::Array(vec![Value::Bin(k.to_be_bytes().to_vec()), Value::Bin(v.to_be_bytes().to_vec())]);
+    assert_eq!(leaves.len(), 5);
+    assert_eq!(leaves[0], leaf(Fr::ZERO, f(5)));
+    assert_eq!(leaves[4], leaf(f(301), f(6)));
+    // The state file with a valued position 0 restores to the same chain.
+    let mut restored = codec::decode_state(&codec::encode_state(&chain)).expect("restore");
+    assert_eq!(codec::encode_state(&restored), codec::encode_state(&chain));
+    assert_eq!(restored.state_reference(), chain.state_reference());
+    // A later write to slot 0 updates it again; (0, 0) is still E_EMPTY_PUBLIC_DATA_WRITE.
+    let mut cp = base_after(1);
+    *tx_mut(&mut cp) = TxEffect { public_data_writes: vec![(Fr::ZERO, f(7))], ..tx(2) };
+    let b = accepted(&mut restored, &cp);
+    assert_eq!(b.state.public_data.next_index, 5);
+    let Value::Array(leaves) = state_entry(&restored, "publicData") else { panic!() };
+    assert_eq!(leaves[0], leaf(Fr::ZERO, f(7)));
+    let mut cp = base_after(2);
+    *tx_mut(&mut cp) = TxEffect { public_data_writes: vec![(Fr::ZERO, Fr::ZERO)], ..tx(3) };
+    expect_code(&mut restored, &cp, E::EmptyPublicDataWrite);
 }
 
 /// A tx using every list to its maximum: 31 blob fields in the small profile.

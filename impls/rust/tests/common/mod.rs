@@ -67,7 +67,7 @@ pub fn header(h: &Value) -> CheckpointHeader {
 
 pub fn tx(t: &Value) -> TxEffect {
     TxEffect {
-        revert_code: int(&t["revertCode"]),
+        revert_code: u8::try_from(int(&t["revertCode"])).expect("revertCode is a u8"),
         tx_hash: fr(&t["txHash"]),
         transaction_fee: fr(&t["transactionFee"]),
         note_hashes: frs(&t["noteHashes"]),

@@ -1,11 +1,12 @@
-//! Component glue: the world `difftower:stf/stf` (wit/stf.wit) over the difftower-stf-rust crate.
-//! All logic lives in the library; this file only moves bytes and holds the one chain.
+//! Component glue: the world `difftower:stf/stf-with-bench` (wit/stf.wit: the `stf` world plus
+//! `poseidon2-hash-many`) over the difftower-stf-rust crate. All logic lives in the library; this
+//! file only moves bytes and holds the one chain.
 
-use difftower_stf_rust::{codec, Chain, Fr, Profile};
+use difftower_stf_rust::{codec, poseidon2, Chain, Fr, Profile};
 use std::cell::RefCell;
 
 wit_bindgen::generate!({
-    world: "stf",
+    world: "stf-with-bench",
     path: "../../../wit/stf.wit",
 });
 
@@ -49,6 +50,25 @@ impl Guest for Stf {
         let chain = codec::decode_state(&state)?;
         CHAIN.with(|c| *c.borrow_mut() = Some(chain));
         Ok(())
+    }
+
+    /// Benchmark hook (world `stf-with-bench`): §1.3 hashes of consecutive `arity`-tuples. Misuse
+    /// traps (the WIT documents it): there is no error channel.
+    fn poseidon2_hash_many(inputs: Vec<u8>, arity: u32) -> Vec<u8> {
+        let arity = arity as usize;
+        assert!(arity >= 1, "poseidon2-hash-many: arity must be at least 1");
+        assert!(inputs.len().is_multiple_of(32 * arity), "poseidon2-hash-many: inputs are not whole tuples");
+        let mut tuple = Vec::with_capacity(arity);
+        let mut out = Vec::with_capacity(inputs.len() / arity);
+        for chunk in inputs.chunks_exact(32 * arity) {
+            tuple.clear();
+            for x in chunk.chunks_exact(32) {
+                let x: &[u8; 32] = x.try_into().expect("32-byte chunk");
+                tuple.push(Fr::from_be_bytes(x).expect("poseidon2-hash-many: element >= p"));
+            }
+            out.extend_from_slice(&poseidon2::hash(&tuple).to_be_bytes());
+        }
+        out
     }
 }
 
