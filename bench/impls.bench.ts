@@ -9,7 +9,7 @@ import { BackendType, BarretenbergSync } from '@aztec/bb.js';
 import { Bench } from 'tinybench';
 import { encodeCheckpoint } from '../core/codec.js';
 import { CheckpointGenerator } from '../core/generate.js';
-import { frFromBytes, frToBytes } from '../core/schema.js';
+import { type Checkpoint, frFromBytes, frToBytes } from '../core/schema.js';
 import { InProcessTsImplementation } from '../impls/adapters/in-process-ts.js';
 import { SubprocessImplementation } from '../impls/adapters/subprocess.js';
 import { WasmImplementation } from '../impls/adapters/wasm.js';
@@ -72,8 +72,8 @@ export async function benchImpls(): Promise<void> {
     console.table(rows);
   }
 
-  const base = new CheckpointGenerator({ profile: 'aztec', seed: 3 }).next();
-  const wrongChain = encodeCheckpoint({ ...base, header: { ...base.header, chainId: 1n }, l1ToL2Messages: [], blocks: base.form === 'blocks' ? [{ ...base.blocks[0], txs: [] }] : null });
+  const base = new CheckpointGenerator({ profile: 'aztec', seed: 3 }).next() as Extract<Checkpoint, { form: 'blocks' }>;
+  const wrongChain = encodeCheckpoint({ ...base, header: { ...base.header, chainId: 1n }, l1ToL2Messages: [], blocks: [{ ...base.blocks[0], txs: [] }] });
   const ob = new Bench({ iterations: 200, time: 1000 });
   for (const impl of impls) {
     const r = await impl.apply(wrongChain);
