@@ -113,6 +113,9 @@ describe('state file', () => {
     const file = toStateFile(ChainState.genesis('small'));
     expect(() => fromStateFile({ ...file, nullifiers: [0n, 1n, 2n, 3n, 9n, 9n] })).toThrow(/twice/);
     expect(() => fromStateFile({ ...file, nullifiers: [5n, 1n, 2n, 3n] })).toThrow(/prefilled/);
+    expect(() => fromStateFile({ ...file, archive: [] })).toThrow(/archive is empty/);
+    expect(() => fromStateFile({ ...file, noteHashes: [1n << 255n] })).toThrow(/modulus/);
+    expect(() => fromStateFile({ ...file, noteHashes: Array(65).fill(1n) })).toThrow(/full/);
   });
 });
 

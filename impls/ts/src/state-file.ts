@@ -33,8 +33,15 @@ export function toStateFile(s: ChainState): StateFile {
   };
 }
 
-/** Rebuilds a chain state; throws a plain Error if the file is not a consistent state. */
+/**
+ * Rebuilds a chain state; throws if the file describes no reachable state (spec §8): a field >= p,
+ * an empty archive, more leaves than a tree holds, wrong prefill, a repeated key.
+ */
 export function fromStateFile(f: StateFile): ChainState {
+  const P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+  const all = [f.chainId, f.version, f.last.slotNumber, ...f.noteHashes, ...f.l1ToL2Messages, ...f.archive, ...f.nullifiers, ...f.publicData.flat()];
+  if (all.some((v) => v >= P)) throw new Error('state file: a field element is not below the modulus');
+  if (f.archive.length === 0) throw new Error('state file: the archive is empty (it always holds the genesis header)');
   const s = ChainState.restoreEmpty(f.profile, f.chainId, f.version);
   s.noteHash.append(f.noteHashes);
   s.l1ToL2.append(f.l1ToL2Messages);
