@@ -1,4 +1,4 @@
 // Process entry point of the `difftower` binary.
 import { main } from './main.js';
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

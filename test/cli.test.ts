@@ -23,6 +23,19 @@ describe('difftower CLI', () => {
     expect(JSON.parse(run('run', '--profile', 'small', '--checkpoints', '3', '--seed', '5', '--json').stdout)).toEqual(lines);
   });
 
+  it('run compares every implementation: ts, rust (WASM) and a subprocess agree; a crashing one is a divergence, exit 1', () => {
+    const example = `cmd:${tsx} ${join(root, 'impls/examples/ts-over-stdio.ts')}`;
+    const ok = run('run', '--checkpoints', '2', '--impls', `ts,rust,${example}`);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/\[3 agree\]/);
+    expect(ok.stdout).toMatch(/no divergence \(ts, rust, tsx\)/);
+    const bad = run('run', '--checkpoints', '1', '--impls', `ts,cmd:${process.execPath} ${join(root, 'test/fixtures/misbehaving-impl.mjs')} exit`, '--json');
+    expect(bad.status).toBe(1);
+    const lines = JSON.parse(bad.stdout);
+    expect(lines[1].divergences[0]).toMatchObject({ kind: 'crash', field: 'call' });
+    expect(run('run', '--impls', 'ts,java').status).toBe(2);
+  });
+
   it('genesis -> gen -> apply chain through files; a replayed checkpoint is rejected with exit 1', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dt-cli-'));
     expect(run('genesis', '--profile', 'small', '--out', join(dir, 's0')).status).toBe(0);
