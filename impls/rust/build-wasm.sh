@@ -26,6 +26,10 @@
 #     -C debuginfo=0 here);
 #   - the caller's RUSTFLAGS / wrappers / profile overrides are ignored (CARGO_ENCODED_RUSTFLAGS
 #     takes precedence over every other rustflags source; the others are unset).
+#   The flags also enable the wasm `simd128` feature (fixed-width 128-bit SIMD, a finished part of
+#   the WebAssembly standard supported by every current engine, Node >= 16.4): the Poseidon2 field
+#   of src/field_f64.rs works on two f64 lanes per instruction. It is deterministic: the component
+#   uses only exact IEEE f64 arithmetic on integers below 2^53 and lane shuffles, no relaxed SIMD.
 #   No tool in this pipeline embeds a time stamp; SOURCE_DATE_EPOCH is fixed anyway, defensively.
 #
 # Needs: bash, rustup (with network access to install the pinned toolchain on first use), a host C
@@ -88,6 +92,7 @@ for v in $(env | sed -n 's/^\(CARGO_PROFILE_[A-Z0-9_]*\)=.*/\1/p'); do unset "$v
 export SOURCE_DATE_EPOCH=0
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$bindir/wasm-component-ld"
 flags=(
+  -Ctarget-feature=+simd128
   "--remap-path-prefix=$repo=/difftower"
   "--remap-path-prefix=$cargo_home=/cargo"
   -Cdebuginfo=0

@@ -160,6 +160,16 @@ impl Fr {
         uint::to_be_bytes(&self.to_canonical())
     }
 
+    /// The stored Montgomery limbs `a·2^256 mod p` (for other representations of the field).
+    pub(crate) const fn mont_limbs(&self) -> &U256 {
+        &self.0
+    }
+
+    /// The element whose Montgomery limbs are `m` (must be `< p`).
+    pub(crate) const fn from_mont_limbs(m: U256) -> Fr {
+        Fr(m)
+    }
+
     pub fn is_zero(&self) -> bool {
         self.0 == [0; 4]
     }

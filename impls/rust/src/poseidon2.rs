@@ -1,4 +1,9 @@
 //! Poseidon2 over BN254, t = 4 (§1.2), and the variable-length hash (§1.3).
+//!
+//! Two implementations of the permutation: `permute_u64` over the 4×64-bit Montgomery field of
+//! `field` (used on 64-bit targets, where `u128` products are native), and `poseidon2_f64` over the
+//! exact-`f64` pair field of `field_f64` (selected on wasm32 with `simd128`, where it is several
+//! times faster). Both are compiled and tested everywhere; `permute` and `hash_many_bytes` select.
 
 use crate::field::Fr;
 use crate::grain::{self, ROUNDS_F, ROUNDS_P, T};
@@ -12,12 +17,13 @@ const INTERNAL_DIAG_HEX: [&str; 4] = [
     "0x222c01175718386f2e2e82eb122789e352e105a3b8fa852613bc534433ee428b",
 ];
 
-struct Constants {
-    rc: Vec<[Fr; T]>,
-    diag: [Fr; T],
+pub(crate) struct Constants {
+    pub(crate) rc: Vec<[Fr; T]>,
+    /// `D_i - 1`, the internal matrix's diagonal minus one.
+    pub(crate) diag: [Fr; T],
 }
 
-fn constants() -> &'static Constants {
+pub(crate) fn constants() -> &'static Constants {
     static C: OnceLock<Constants> = OnceLock::new();
     C.get_or_init(|| Constants {
         rc: grain::round_constants(),
@@ -48,8 +54,21 @@ fn internal_matrix(s: &mut [Fr; T], diag: &[Fr; T]) {
     }
 }
 
+/// Whether this build uses the `f64` pair field (wasm32 with `simd128`).
+pub const USES_F64: bool = cfg!(all(target_arch = "wasm32", target_feature = "simd128"));
+
 /// The Poseidon2 permutation of §1.2.
+#[inline]
 pub fn permute(s: &mut [Fr; T]) {
+    if USES_F64 {
+        crate::poseidon2_f64::permute(s)
+    } else {
+        permute_u64(s)
+    }
+}
+
+/// The permutation over the 4×64-bit field.
+pub fn permute_u64(s: &mut [Fr; T]) {
     let c = constants();
     let half = ROUNDS_F / 2;
     external_matrix(s);
@@ -101,5 +120,75 @@ pub fn hash_with_separator(inputs: &[Fr], separator: u64) -> Fr {
 pub fn hash_pair(l: Fr, r: Fr) -> Fr {
     let mut s = [l, r, Fr::ZERO, Fr::from_u128(2u128 << 64)];
     permute(&mut s);
+    s[0]
+}
+
+/// Why `hash_many_bytes` refused its input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HashManyError {
+    ArityZero,
+    PartialTuple,
+    NotAFieldElement,
+}
+
+impl HashManyError {
+    pub fn message(self) -> &'static str {
+        match self {
+            HashManyError::ArityZero => "arity must be at least 1",
+            HashManyError::PartialTuple => "inputs are not whole tuples",
+            HashManyError::NotAFieldElement => "element >= p",
+        }
+    }
+}
+
+/// Checks the shape of a `hash_many_bytes` input: the number of tuples.
+pub(crate) fn tuple_count(inputs: &[u8], arity: usize) -> Result<usize, HashManyError> {
+    if arity == 0 {
+        return Err(HashManyError::ArityZero);
+    }
+    match arity.checked_mul(32) {
+        Some(width) if inputs.len() % width == 0 => Ok(inputs.len() / width),
+        _ => Err(HashManyError::PartialTuple),
+    }
+}
+
+/// §1.3 hashes of consecutive `arity`-tuples: `inputs` holds the tuples one after the other, each
+/// element 32 bytes big-endian; the result is one 32-byte big-endian hash per tuple. Refuses arity
+/// 0, a partial tuple and any element `>= p` (checked before anything is hashed). Tuples are hashed
+/// two at a time, one per vector lane, with the `f64` field on wasm32.
+pub fn hash_many_bytes(inputs: &[u8], arity: usize) -> Result<Vec<u8>, HashManyError> {
+    if USES_F64 {
+        crate::poseidon2_f64::hash_many_bytes(inputs, arity)
+    } else {
+        hash_many_bytes_u64(inputs, arity)
+    }
+}
+
+/// `hash_many_bytes` over the 4×64-bit field, one tuple at a time.
+pub fn hash_many_bytes_u64(inputs: &[u8], arity: usize) -> Result<Vec<u8>, HashManyError> {
+    tuple_count(inputs, arity)?;
+    let elements = inputs
+        .chunks_exact(32)
+        .map(|x| Fr::from_be_bytes(x.try_into().expect("32-byte chunk")).ok_or(HashManyError::NotAFieldElement))
+        .collect::<Result<Vec<Fr>, _>>()?;
+    let mut tuple = Vec::with_capacity(arity);
+    let mut out = Vec::with_capacity(elements.len() / arity * 32);
+    for chunk in elements.chunks_exact(arity) {
+        tuple.clear();
+        tuple.extend_from_slice(chunk);
+        out.extend_from_slice(&hash_u64(&tuple).to_be_bytes());
+    }
+    Ok(out)
+}
+
+/// `hash` with `permute_u64` (for at least one input).
+fn hash_u64(inputs: &[Fr]) -> Fr {
+    let mut s = [Fr::ZERO, Fr::ZERO, Fr::ZERO, Fr::from_u128((inputs.len() as u128) << 64)];
+    for chunk in inputs.chunks(3) {
+        for (lane, x) in s.iter_mut().zip(chunk) {
+            *lane += *x;
+        }
+        permute_u64(&mut s);
+    }
     s[0]
 }

@@ -1,17 +1,22 @@
-// Smoke test of the transpiled component (world stf-with-bench). Usage: node smoke.mjs path/to/stf.js
+// Smoke test of the transpiled component (world stf-with-bench). Usage: node smoke.mjs path/to/stf.js [--bench]
 //  - replays conformance/vectors/checkpoints.json (every sequence, blocks and blob form) and
 //    compares every outcome with the vector; snapshot/restore round trip after each sequence;
 //  - a few rejections through the component: non-canonical bytes, a u16 revert code, an
 //    over-long blob (spec §8, §7.2);
 //  - poseidon2-hash-many against every hash and hash-with-separator KAT of
 //    conformance/vectors/poseidon2.json, one batched call per arity, and a timing.
+// With --bench: only the Poseidon2 KATs, then poseidon2-hash-many timed on 5,000 random pairs
+// (elements below 2^253), one warm-up call and 9 timed calls; prints the median and the range in
+// microseconds per 2-to-1 hash (one call per batch, so the boundary crossing is amortized).
 // Self-contained: a canonical msgpack writer and a small reader are below (no node_modules).
 import { readFileSync } from 'node:fs';
+import { randomFillSync } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const stf = await import(resolve(process.argv[2]));
+const benchOnly = process.argv.slice(3).includes('--bench');
 const vectors = (name) => JSON.parse(readFileSync(resolve(root, 'conformance/vectors', name), 'utf8'));
 
 // ---- canonical msgpack (spec §8): shortest headers, maps in insertion order --------------------
@@ -122,60 +127,63 @@ const checkpointValue = (profile, c, blob) => ({
   blobFields: blob ? frs(blob) : null,
 });
 
-const started = performance.now();
-const { sequences } = vectors('checkpoints.json');
 let applied = 0;
-for (const seq of sequences) {
-  for (const blobForm of [false, true]) {
-    stf.genesis(seq.profile, fr('0x7a69'), fr('0x1'));
-    for (const { checkpoint: c, expected: e } of seq.checkpoints) {
-      const o = unpack(stf.apply(pack(checkpointValue(seq.profile, c, blobForm && e.blobFields))));
-      if (o.status !== 'accepted') throw new Error(`rejected: ${o.code} ${o.message}`);
-      const state = o.state.map((x, i) => (i % 2 ? idx(x) : hex(x)));
-      const same = JSON.stringify(state) === JSON.stringify(e.state)
-        && hex(o.archive[0]) === e.archive[0] && BigInt(o.archive[1]) === BigInt(e.archive[1])
-        && JSON.stringify(o.blockHeaderHashes.map(hex)) === JSON.stringify(e.blockHeaderHashes)
-        && JSON.stringify(o.blobFields.map(hex)) === JSON.stringify(e.blobFields);
-      if (!same) throw new Error('outcome differs from the vector');
-      applied++;
-    }
-    const snapshot = stf.snapshot();
-    stf.restore(snapshot);
-    if (Buffer.compare(Buffer.from(stf.snapshot()), Buffer.from(snapshot)) !== 0) throw new Error('restore changed the state');
-  }
-}
-const replayMs = Math.round(performance.now() - started);
-
-// ---- rejections through the component -----------------------------------------------------------
-const first = sequences.find((s) => s.profile === 'small') ?? sequences[0];
-const c0 = first.checkpoints[0].checkpoint;
 let rejections = 0;
-// Applies the sequence's checkpoints before index `at`, then `bytes`, which must be rejected.
-const expectCode = (at, bytes, code, what) => {
-  rejections++;
-  stf.genesis(first.profile, fr('0x7a69'), fr('0x1'));
-  for (const { checkpoint } of first.checkpoints.slice(0, at)) stf.apply(pack(checkpointValue(first.profile, checkpoint, false)));
-  const o = unpack(stf.apply(bytes));
-  if (o.status !== 'rejected' || o.code !== code) throw new Error(`${what}: expected ${code}, got ${o.status} ${o.code ?? ''}`);
-};
-const good = pack(checkpointValue(first.profile, c0, false));
-if (good[0] !== 0x87 || good[1] !== 0xa1 || good[2] !== 0x76 || good[3] !== 0x01) throw new Error('unexpected checkpoint prefix');
-expectCode(0, Uint8Array.from([good[0], good[1], good[2], 0xcc, 0x01, ...good.subarray(4)]), 'E_MALFORMED_INPUT', 'v as uint8');
-expectCode(0, Uint8Array.from([...good, 0xc0]), 'E_MALFORMED_INPUT', 'trailing byte');
-const reordered = checkpointValue(first.profile, c0, false);
-expectCode(0, pack({ profile: reordered.profile, v: 1, ...reordered }), 'E_MALFORMED_INPUT', 'reordered keys');
-const at = first.checkpoints.findIndex(({ checkpoint }) => checkpoint.blocks.some((b) => b.txs.length > 0));
-if (at < 0) throw new Error('no checkpoint with a tx in the first small sequence');
-const withRc = (rc) => {
-  const c = first.checkpoints[at].checkpoint;
-  let done = false;
-  const blocks = c.blocks.map((b) => ({ ...b, txs: b.txs.map((t) => (done ? t : ((done = true), { ...t, revertCode: rc }))) }));
-  return pack(checkpointValue(first.profile, { ...c, blocks }, false));
-};
-expectCode(at, withRc(255), 'E_BAD_REVERT_CODE', 'revert code 255');
-expectCode(at, withRc(256), 'E_MALFORMED_INPUT', 'revert code 256');
-const maxBlobFields = first.profile === 'small' ? 96 : 24576;
-expectCode(0, pack(checkpointValue(first.profile, c0, Array(maxBlobFields + 1).fill('0x0'))), 'E_BLOB_TOO_LARGE', 'over-long blob');
+let replayMs = 0;
+if (!benchOnly) { // the vector replay and the rejections (skipped by --bench)
+  const started = performance.now();
+  const { sequences } = vectors('checkpoints.json');
+  for (const seq of sequences) {
+    for (const blobForm of [false, true]) {
+      stf.genesis(seq.profile, fr('0x7a69'), fr('0x1'));
+      for (const { checkpoint: c, expected: e } of seq.checkpoints) {
+        const o = unpack(stf.apply(pack(checkpointValue(seq.profile, c, blobForm && e.blobFields))));
+        if (o.status !== 'accepted') throw new Error(`rejected: ${o.code} ${o.message}`);
+        const state = o.state.map((x, i) => (i % 2 ? idx(x) : hex(x)));
+        const same = JSON.stringify(state) === JSON.stringify(e.state)
+          && hex(o.archive[0]) === e.archive[0] && BigInt(o.archive[1]) === BigInt(e.archive[1])
+          && JSON.stringify(o.blockHeaderHashes.map(hex)) === JSON.stringify(e.blockHeaderHashes)
+          && JSON.stringify(o.blobFields.map(hex)) === JSON.stringify(e.blobFields);
+        if (!same) throw new Error('outcome differs from the vector');
+        applied++;
+      }
+      const snapshot = stf.snapshot();
+      stf.restore(snapshot);
+      if (Buffer.compare(Buffer.from(stf.snapshot()), Buffer.from(snapshot)) !== 0) throw new Error('restore changed the state');
+    }
+  }
+  replayMs = Math.round(performance.now() - started);
+
+  // ---- rejections through the component ---------------------------------------------------------
+  const first = sequences.find((s) => s.profile === 'small') ?? sequences[0];
+  const c0 = first.checkpoints[0].checkpoint;
+  // Applies the sequence's checkpoints before index `at`, then `bytes`, which must be rejected.
+  const expectCode = (at, bytes, code, what) => {
+    rejections++;
+    stf.genesis(first.profile, fr('0x7a69'), fr('0x1'));
+    for (const { checkpoint } of first.checkpoints.slice(0, at)) stf.apply(pack(checkpointValue(first.profile, checkpoint, false)));
+    const o = unpack(stf.apply(bytes));
+    if (o.status !== 'rejected' || o.code !== code) throw new Error(`${what}: expected ${code}, got ${o.status} ${o.code ?? ''}`);
+  };
+  const good = pack(checkpointValue(first.profile, c0, false));
+  if (good[0] !== 0x87 || good[1] !== 0xa1 || good[2] !== 0x76 || good[3] !== 0x01) throw new Error('unexpected checkpoint prefix');
+  expectCode(0, Uint8Array.from([good[0], good[1], good[2], 0xcc, 0x01, ...good.subarray(4)]), 'E_MALFORMED_INPUT', 'v as uint8');
+  expectCode(0, Uint8Array.from([...good, 0xc0]), 'E_MALFORMED_INPUT', 'trailing byte');
+  const reordered = checkpointValue(first.profile, c0, false);
+  expectCode(0, pack({ profile: reordered.profile, v: 1, ...reordered }), 'E_MALFORMED_INPUT', 'reordered keys');
+  const at = first.checkpoints.findIndex(({ checkpoint }) => checkpoint.blocks.some((b) => b.txs.length > 0));
+  if (at < 0) throw new Error('no checkpoint with a tx in the first small sequence');
+  const withRc = (rc) => {
+    const c = first.checkpoints[at].checkpoint;
+    let done = false;
+    const blocks = c.blocks.map((b) => ({ ...b, txs: b.txs.map((t) => (done ? t : ((done = true), { ...t, revertCode: rc }))) }));
+    return pack(checkpointValue(first.profile, { ...c, blocks }, false));
+  };
+  expectCode(at, withRc(255), 'E_BAD_REVERT_CODE', 'revert code 255');
+  expectCode(at, withRc(256), 'E_MALFORMED_INPUT', 'revert code 256');
+  const maxBlobFields = first.profile === 'small' ? 96 : 24576;
+  expectCode(0, pack(checkpointValue(first.profile, c0, Array(maxBlobFields + 1).fill('0x0'))), 'E_BLOB_TOO_LARGE', 'over-long blob');
+}
 
 // ---- poseidon2-hash-many ------------------------------------------------------------------------
 if (typeof stf.poseidon2HashMany !== 'function') throw new Error('no poseidon2-hash-many export');
@@ -200,6 +208,26 @@ for (let i = 0; i < 2 * count; i++) many.writeUInt32BE(i + 1, 32 * i + 28);
 const t0 = performance.now();
 stf.poseidon2HashMany(many, 2);
 const perHashUs = ((performance.now() - t0) * 1000) / count;
+
+if (benchOnly) {
+  const pairs = 5000;
+  const random = Buffer.alloc(pairs * 2 * 32);
+  for (let i = 0; i < 2 * pairs; i++) {
+    randomFillSync(random, 32 * i, 32);
+    random[32 * i] &= 0x1f; // < 2^253 < p
+  }
+  stf.poseidon2HashMany(random, 2); // warm-up (lets the engine tier up)
+  const runs = [];
+  for (let r = 0; r < 9; r++) {
+    const t = performance.now();
+    stf.poseidon2HashMany(random, 2);
+    runs.push(((performance.now() - t) * 1000) / pairs);
+  }
+  runs.sort((a, b) => a - b);
+  console.log(`wasm bench: poseidon2-hash-many matches ${cases.length} KATs; ${pairs} random pairs, `
+    + `median ${runs[4].toFixed(2)} us per 2-to-1 hash (9 runs, ${runs[0].toFixed(2)}..${runs[8].toFixed(2)})`);
+  process.exit(0);
+}
 
 // Misuse traps (documented in wit/stf.wit); last, since a trap may leave the instance unusable.
 let trapped = false;

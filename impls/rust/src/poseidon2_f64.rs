@@ -1,0 +1,352 @@
+//! Poseidon2 (§1.2) and the hash (§1.3) over the exact-`f64` pair field of `field_f64`, the path
+//! wasm32 selects. Compiled and tested on every target (it must equal `permute_u64` bit for bit).
+//!
+//! Two ways to fill the two lanes of a vector:
+//! - `permute` (one state, used by the STF through `poseidon2::permute`): the lanes hold two
+//!   elements of the same state, `(s0, s1)` and `(s2, s3)`. A full round is 6 vector products; a
+//!   partial round packs its 7 products (plus `D0·x`, which takes `D0·x^5 = x^4·(D0·x)` off the
+//!   critical path) into 4: `(x², D0·x)`, `(x⁴, D1·s1)`, `(x⁵, D0·x⁵)`, `(D2·s2, D3·s3)`.
+//! - `hash_many_bytes` (the `poseidon2-hash-many` hook): the lanes hold two independent tuples,
+//!   so every operation is full width and no lane shuffles are needed; the partial rounds multiply
+//!   by the diagonal through tables (`field_f64::cmul`, about half a Montgomery product).
+//!
+//! `D_i` here are the multipliers `diag[i]` of `poseidon2` (the spec's `D_i - 1`): a partial round
+//! sets `s_i = D_i·s_i + Σ`. The state stays in Montgomery form (`·2^264`) for the whole permutation; conversions happen once
+//! per permutation (`permute`) or once per absorbed element and output (`hash_many_bytes`).
+
+use crate::field::Fr;
+use crate::field_f64::{self as f, Pair, Table, F2, N};
+use crate::grain::{ROUNDS_F, ROUNDS_P, T};
+use crate::poseidon2::{constants, tuple_count, HashManyError};
+use crate::uint;
+use core::ops::Add;
+use std::sync::OnceLock;
+
+struct Consts {
+    // Pair mode: each constant in both lanes, Montgomery form.
+    rc: Vec<[Pair; T]>,
+    diag: [Box<Table>; T],
+    // Single mode: lanes are state elements.
+    full: Vec<(Pair, Pair)>,
+    partial: Vec<Pair>,
+    d0: Pair,
+    d1: Pair,
+    d23: Pair,
+    // Conversions: `Fr` stores a·2^256, canonical integers are a.
+    from_fr: Box<Table>,
+    to_fr: Box<Table>,
+    from_int: Box<Table>,
+    to_int: Box<Table>,
+}
+
+fn pow2(k: u32) -> Fr {
+    let mut x = Fr::ONE;
+    for _ in 0..k {
+        x = x + x;
+    }
+    x
+}
+
+fn consts() -> &'static Consts {
+    static C: OnceLock<Consts> = OnceLock::new();
+    C.get_or_init(|| {
+        let c = constants();
+        let r = pow2(264);
+        // 1/2 = (p + 1)/2
+        let half = {
+            let mut h = crate::field::MODULUS;
+            h[0] += 1;
+            Fr::from_canonical(&[0, 1, 2, 3].map(|i| (h[i] >> 1) | if i < 3 { h[i + 1] << 63 } else { 0 }))
+                .expect("(p + 1)/2 < p")
+        };
+        let inv = |k: u32| {
+            let mut x = Fr::ONE;
+            for _ in 0..k {
+                x *= half;
+            }
+            x
+        };
+        let mont = |x: &Fr| f::digits(&(*x * r).to_canonical());
+        let both = |x: &Fr| {
+            let d = mont(x);
+            f::pair(&d, &d)
+        };
+        let zero = [0.0; N];
+        let half_rounds = ROUNDS_F / 2;
+        let is_full = |r: usize| r < half_rounds || r >= half_rounds + ROUNDS_P;
+        let d = c.diag.map(|x| mont(&x));
+        Consts {
+            rc: c.rc.iter().map(|rc| rc.each_ref().map(both)).collect(),
+            diag: c.diag.each_ref().map(Table::new),
+            full: (0..ROUNDS_F + ROUNDS_P)
+                .filter(|&r| is_full(r))
+                .map(|r| {
+                    let m = c.rc[r].each_ref().map(mont);
+                    (f::pair(&m[0], &m[1]), f::pair(&m[2], &m[3]))
+                })
+                .collect(),
+            partial: (half_rounds..half_rounds + ROUNDS_P).map(|r| f::pair(&mont(&c.rc[r][0]), &zero)).collect(),
+            d0: f::pair(&d[0], &d[0]),
+            d1: f::pair(&d[1], &d[1]),
+            d23: f::pair(&d[2], &d[3]),
+            from_fr: Table::new(&pow2(8)),
+            to_fr: Table::new(&inv(8)),
+            from_int: Table::new(&r),
+            to_int: Table::new(&inv(264)),
+        }
+    })
+}
+
+#[inline(always)]
+fn map1(a: &Pair, g: impl Fn(F2) -> F2) -> Pair {
+    let mut r = *a;
+    for v in r.iter_mut() {
+        *v = g(*v);
+    }
+    r
+}
+
+#[inline(always)]
+fn map2(a: &Pair, b: &Pair, g: impl Fn(F2, F2) -> F2) -> Pair {
+    let mut r = *a;
+    for (v, w) in r.iter_mut().zip(b) {
+        *v = g(*v, *w);
+    }
+    r
+}
+
+// ---- one state, lanes (s0, s1) and (s2, s3) -----------------------------------------------------
+
+/// `M_E` on the lane layout `(y0, y1)`, `(y2, y3)` (the same additions as `poseidon2`), normalized.
+#[inline(always)]
+fn external_single(s01: &mut Pair, s23: &mut Pair) {
+    let aa = map1(s01, |a| a.add(a.swap())); //          (y0 + y1, ..)
+    let bb = map1(s23, |b| b.add(b.swap())); //          (y2 + y3, ..)
+    let y13 = map2(s01, s23, |a, b| a.hi(b)); //         (y1, y3)
+    let ba = map2(&bb, &aa, |b, a| b.blend(a)); //       (b, a)
+    let g = map2(&y13, &ba, |y, ba| y.add(y).add(ba)); // (c, d) = (2y1 + b, 2y3 + a)
+    let h = map2(&ba, &g, |ba, g| {
+        let b2 = ba.add(ba);
+        b2.add(b2).add(g.swap()) //                      (e, f) = (4b + d, 4a + c)
+    });
+    let k = map2(&g, &h, |g, h| g.add(h)); //            (c + e, d + f)
+    *s01 = f::norm(&map2(&k, &h, |k, h| k.hi(h))); //    (d + f, f)
+    *s23 = f::norm(&map2(&k, &h, |k, h| k.lo(h))); //    (c + e, e)
+}
+
+/// The permutation of one state (`poseidon2::permute` on wasm32).
+pub fn permute(st: &mut [Fr; T]) {
+    let c = consts();
+    let digits = st.map(|x| f::digits(x.mont_limbs()));
+    let mut s01 = f::cmul(&f::pair(&digits[0], &digits[1]), &c.from_fr);
+    let mut s23 = f::cmul(&f::pair(&digits[2], &digits[3]), &c.from_fr);
+    external_single(&mut s01, &mut s23);
+    let full = |s01: &mut Pair, s23: &mut Pair, rc: &(Pair, Pair)| {
+        let a = f::add(s01, &rc.0);
+        let b = f::add(s23, &rc.1);
+        let a2 = f::sqr(&a);
+        let b2 = f::sqr(&b);
+        let a4 = f::sqr(&a2);
+        let b4 = f::sqr(&b2);
+        *s01 = f::mul(&a4, &a);
+        *s23 = f::mul(&b4, &b);
+        external_single(s01, s23);
+    };
+    for rc in &c.full[..ROUNDS_F / 2] {
+        full(&mut s01, &mut s23, rc);
+    }
+    for rc in &c.partial {
+        let xp = f::add(&s01, rc); //                                     (x, s1)
+        let v1 = f::mul(&map1(&xp, F2::dup0), &map2(&xp, &c.d0, F2::blend)); // (x², D0·x)
+        let v2 = f::mul(&map2(&v1, &xp, F2::blend), &map2(&v1, &c.d1, |v, d| v.dup0().blend(d))); // (x⁴, D1·s1)
+        let v3 = f::mul(&map1(&v2, F2::dup0), &map2(&xp, &v1, F2::blend)); // (x⁵, D0·x⁵)
+        let v4 = f::mul(&s23, &c.d23); //                                  (D2·s2, D3·s3)
+        let u = f::add(&s23, &map2(&v3, &xp, F2::blend)); //              (s2 + x⁵, s3 + s1)
+        let sum = f::reduce(&map1(&u, |u| u.add(u.swap()))); //           (Σ, Σ)
+        s01 = f::add(&map2(&v3, &v2, F2::hi), &sum);
+        s23 = f::add(&v4, &sum);
+    }
+    for rc in &c.full[ROUNDS_F / 2..] {
+        full(&mut s01, &mut s23, rc);
+    }
+    let [a, b] = f::unpair(&f::cmul(&s01, &c.to_fr));
+    let [cc, d] = f::unpair(&f::cmul(&s23, &c.to_fr));
+    *st = [a, b, cc, d].map(|x| Fr::from_mont_limbs(f::to_canonical(&x)));
+}
+
+// ---- two states, one per lane -------------------------------------------------------------------
+
+/// `M_E` lane-wise; the outputs are normalized (`reduced`: also reduced to `|v| <= p/2`).
+#[inline(always)]
+fn external_pair(s: &mut [Pair; T], reduced: bool) {
+    let [x0, x1, x2, x3] = *s;
+    let a = f::add(&x0, &x1);
+    let b = f::add(&x2, &x3);
+    let c = f::add(&f::add(&x1, &x1), &b);
+    let d = f::add(&f::add(&x3, &x3), &a);
+    let b4 = f::add(&b, &b);
+    let e = f::add(&f::add(&b4, &b4), &d);
+    let a4 = f::add(&a, &a);
+    let g = f::add(&f::add(&a4, &a4), &c);
+    let out = [f::add(&d, &g), g, f::add(&c, &e), e];
+    *s = if reduced { out.map(|x| f::reduce(&x)) } else { out.map(|x| f::norm(&x)) };
+}
+
+/// The permutation of two states at once, one per lane, in Montgomery form. In: limbs of at most
+/// `2^24 + 2^7`, values below `2p`; out: normalized, `|v| <= p/2·(1 + 2^-19)`.
+fn permute_pair(s: &mut [Pair; T], c: &Consts) {
+    external_pair(s, false);
+    let full = |s: &mut [Pair; T], rc: &[Pair; T], last: bool| {
+        for i in 0..T {
+            let x = f::add(&s[i], &rc[i]);
+            let x2 = f::sqr(&x);
+            let x4 = f::sqr(&x2);
+            s[i] = f::mul(&x4, &x);
+        }
+        external_pair(s, last);
+    };
+    let half = ROUNDS_F / 2;
+    for r in 0..half {
+        full(s, &c.rc[r], false);
+    }
+    for r in half..half + ROUNDS_P {
+        let x = f::add(&s[0], &c.rc[r][0]);
+        let x2 = f::sqr(&x);
+        let x4 = f::sqr(&x2);
+        let x5 = f::mul(&x4, &x);
+        let t1 = f::cmul(&s[1], &c.diag[1]);
+        let t2 = f::cmul(&s[2], &c.diag[2]);
+        let t3 = f::cmul(&s[3], &c.diag[3]);
+        let t0 = f::cmul(&x5, &c.diag[0]);
+        let sum = f::reduce(&f::add(&f::add(&x5, &s[1]), &f::add(&s[2], &s[3])));
+        *s = [f::add(&t0, &sum), f::add(&t1, &sum), f::add(&t2, &sum), f::add(&t3, &sum)];
+    }
+    for r in half + ROUNDS_P..ROUNDS_F + ROUNDS_P {
+        full(s, &c.rc[r], r + 1 == ROUNDS_F + ROUNDS_P);
+    }
+}
+
+/// `poseidon2::hash_many_bytes` with two tuples per permutation.
+pub fn hash_many_bytes(inputs: &[u8], arity: usize) -> Result<Vec<u8>, HashManyError> {
+    let count = tuple_count(inputs, arity)?;
+    let integer = |x: &[u8]| uint::from_be_bytes(x.try_into().expect("32-byte chunk"));
+    // Every element is checked before anything is hashed.
+    if !inputs.chunks_exact(32).all(|x| uint::cmp(&integer(x), &crate::field::MODULUS).is_lt()) {
+        return Err(HashManyError::NotAFieldElement);
+    }
+    let limbs = |x: &[u8]| f::digits(&integer(x));
+    let c = consts();
+    let iv = {
+        let d = f::digits(&(Fr::from_u128((arity as u128) << 64) * pow2(264)).to_canonical());
+        f::pair(&d, &d)
+    };
+    let zero = [F2::ZERO; N];
+    let width = 32 * arity;
+    let mut out = Vec::with_capacity(count * 32);
+    for first in (0..count).step_by(2) {
+        let second = if first + 1 < count { first + 1 } else { first };
+        let (a, b) = (&inputs[first * width..][..width], &inputs[second * width..][..width]);
+        let mut s = [zero, zero, zero, iv];
+        for start in (0..arity).step_by(3) {
+            for lane in start..arity.min(start + 3) {
+                let element = |t: &[u8]| limbs(&t[32 * lane..][..32]);
+                let x = f::cmul(&f::pair(&element(a), &element(b)), &c.from_int);
+                s[lane - start] = f::add(&s[lane - start], &x);
+            }
+            permute_pair(&mut s, c);
+        }
+        let [ha, hb] = f::unpair(&f::cmul(&s[0], &c.to_int));
+        out.extend_from_slice(&uint::to_be_bytes(&f::to_canonical(&ha)));
+        if second != first {
+            out.extend_from_slice(&uint::to_be_bytes(&f::to_canonical(&hb)));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::poseidon2::{hash_many_bytes_u64, permute_u64};
+
+    struct Rng(u64);
+    impl Rng {
+        fn fr(&mut self) -> Fr {
+            loop {
+                let mut x = [0u64; 4];
+                for w in x.iter_mut() {
+                    self.0 ^= self.0 << 13;
+                    self.0 ^= self.0 >> 7;
+                    self.0 ^= self.0 << 17;
+                    *w = self.0;
+                }
+                x[3] >>= 2;
+                if let Some(v) = Fr::from_canonical(&x) {
+                    return v;
+                }
+            }
+        }
+    }
+
+    fn edge() -> Vec<Fr> {
+        vec![Fr::ZERO, Fr::ONE, -Fr::ONE, -Fr::from_u64(2), pow2(253), pow2(253) - Fr::ONE, pow2(252)]
+    }
+
+    #[test]
+    fn single_state_permutation_matches_u64() {
+        let mut rng = Rng(17);
+        let e = edge();
+        let mut states: Vec<[Fr; T]> =
+            (0..e.len()).map(|i| [e[i], e[(i + 1) % e.len()], e[(i + 3) % e.len()], e[i]]).collect();
+        states.push([-Fr::ONE; T]);
+        states.push([Fr::ZERO; T]);
+        states.extend((0..150).map(|_| [rng.fr(), rng.fr(), rng.fr(), rng.fr()]));
+        for s in states {
+            let (mut a, mut b) = (s, s);
+            permute(&mut a);
+            permute_u64(&mut b);
+            assert_eq!(a, b, "state {s:?}");
+            // chained: the output is a valid input again
+            permute(&mut a);
+            permute_u64(&mut b);
+            assert_eq!(a, b);
+        }
+    }
+
+    #[test]
+    fn hash_many_matches_u64() {
+        let mut rng = Rng(23);
+        let e = edge();
+        for arity in 1..=8 {
+            for count in 0..=5 {
+                let mut bytes = Vec::new();
+                for i in 0..arity * count {
+                    let x = if i % 3 == 0 { e[i % e.len()] } else { rng.fr() };
+                    bytes.extend_from_slice(&x.to_be_bytes());
+                }
+                let a = hash_many_bytes(&bytes, arity).unwrap();
+                let b = hash_many_bytes_u64(&bytes, arity).unwrap();
+                assert_eq!(a, b, "arity {arity} count {count}");
+                assert_eq!(a.len(), 32 * count);
+            }
+        }
+        // a long batch of pairs (the benchmark's shape)
+        let bytes: Vec<u8> = (0..2 * 301).flat_map(|_| rng.fr().to_be_bytes()).collect();
+        assert_eq!(hash_many_bytes(&bytes, 2).unwrap(), hash_many_bytes_u64(&bytes, 2).unwrap());
+    }
+
+    #[test]
+    fn hash_many_refusals() {
+        let p = crate::uint::to_be_bytes(&crate::field::MODULUS);
+        let one = Fr::ONE.to_be_bytes();
+        for f in [hash_many_bytes, hash_many_bytes_u64] {
+            assert_eq!(f(&one, 0), Err(HashManyError::ArityZero));
+            assert_eq!(f(&one[..31], 1), Err(HashManyError::PartialTuple));
+            assert_eq!(f(&[one, one, one].concat(), 2), Err(HashManyError::PartialTuple));
+            assert_eq!(f(&[one, p].concat(), 2), Err(HashManyError::NotAFieldElement));
+            assert_eq!(f(&[0xff; 32], 1), Err(HashManyError::NotAFieldElement));
+            assert_eq!(f(&[], 3), Ok(vec![]));
+            assert_eq!(f(&one, usize::MAX / 8), Err(HashManyError::PartialTuple));
+        }
+    }
+}
