@@ -2,7 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['impls/**/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      'impls/**/test/**/*.test.ts',
+      'fuzz/test/**/*.test.ts',
+      'contracts/test/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
     testTimeout: 120_000,
   },
 });
