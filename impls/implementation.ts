@@ -25,8 +25,23 @@ export type CallResult =
   | { kind: 'timeout'; limitMs: number; elapsedMs: number }
   | { kind: 'protocol-error'; message: string; elapsedMs: number };
 
+/**
+ * Which parts of an outcome an implementation stands behind. A proving implementation, for one,
+ * knows only "valid with this post-state" or "unsatisfiable": it has no error codes, and its
+ * statement (spec §9) carries roots, not header hashes or blob fields. The oracle compares only
+ * what both sides cover. Absent means everything.
+ */
+export interface OutcomeCoverage {
+  errorCode: boolean;
+  blockHeaderHashes: boolean;
+  blobFields: boolean;
+}
+
+export const FULL_COVERAGE: OutcomeCoverage = { errorCode: true, blockHeaderHashes: true, blobFields: true };
+
 export interface Implementation {
   readonly name: string;
+  readonly coverage?: OutcomeCoverage;
   /** Resets the implementation to the genesis state of a chain. */
   genesis(params: GenesisParams): Promise<CallResult | { kind: 'ok'; elapsedMs: number }>;
   /** Applies one checkpoint (canonical msgpack) to the current state. */

@@ -1,0 +1,74 @@
+// `difftower run`: a short differential run over generated checkpoints, printing every
+// checkpoint's roots and whether the implementations agree.
+
+import { parseArgs } from 'node:util';
+import { encodeCheckpoint } from '../../core/codec.js';
+import { CheckpointGenerator } from '../../core/generate.js';
+import type { Outcome as CanonicalOutcome } from '../../core/schema.js';
+import { ChainState } from '../../impls/ts/src/index.js';
+import { compareResults } from '../../oracle/compare.js';
+import { makeImplementations } from '../implementations.js';
+import { EnvironmentError, EXIT, hex32 as hex, intOf, profileOf, seedOf, type Command } from '../shared.js';
+
+function canonicalOutcomeJson(o: CanonicalOutcome) {
+  if (o.status === 'rejected') return { status: o.status, code: o.code, message: o.message };
+  const snap = (i: number) => ({ root: hex(o.state[2 * i]), nextIndex: Number(o.state[2 * i + 1]) });
+  return {
+    status: o.status,
+    state: { l1ToL2: snap(0), noteHash: snap(1), nullifier: snap(2), publicData: snap(3) },
+    archive: { root: hex(o.archive[0]), nextIndex: Number(o.archive[1]) },
+    blockHeaderHashes: o.blockHeaderHashes.map(hex),
+    blobFieldCount: o.blobFields.length,
+  };
+}
+
+async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { profile: { type: 'string' }, checkpoints: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, impls: { type: 'string' }, timeout: { type: 'string' } },
+  });
+  const profile = profileOf(values.profile);
+  const n = intOf(values.checkpoints, 'checkpoints', 5);
+  const seed = seedOf(values.seed, 1n);
+  const impls = makeImplementations(values.impls ?? 'ts,rust', intOf(values.timeout, 'timeout', 30) * 1000);
+  const names = impls.map((i) => i.name).join(', ');
+  const lines: unknown[] = [];
+  let divergences = 0;
+  try {
+    for (const impl of impls) {
+      const g = await impl.genesis({ profile, chainId: 31337n, version: 1n });
+      if (g.kind !== 'ok') throw new EnvironmentError(`${impl.name} failed at genesis: ${'message' in g ? g.message : g.kind}`);
+    }
+    const genesisArchive = ChainState.genesis(profile).archiveSnapshot();
+    if (values.json) lines.push({ label: `genesis (${profile})`, archive: { root: hex(genesisArchive.root), nextIndex: genesisArchive.nextIndex } });
+    else console.log(`genesis (${profile}): archive ${hex(genesisArchive.root)} (1); implementations: ${names}`);
+    const gen = new CheckpointGenerator({ profile, seed });
+    for (let i = 1; i <= n; i++) {
+      const bytes = encodeCheckpoint(gen.next());
+      const results = await Promise.all(impls.map((impl) => impl.apply(bytes)));
+      const found = results.slice(1).map((r, k) => ({ impl: impls[k + 1].name, d: compareResults(results[0], r) })).filter((x) => x.d);
+      divergences += found.length;
+      const first = results[0];
+      const o = first.kind === 'outcome' ? canonicalOutcomeJson(first.outcome) : { status: first.kind };
+      const agreement = found.length === 0 ? `${impls.length} agree` : found.map(({ impl, d }) => `DIVERGENCE ${impls[0].name} vs ${impl}: ${d!.kind} at ${d!.field} (${d!.left} vs ${d!.right})`).join('; ');
+      if (values.json) lines.push({ label: `checkpoint ${i}`, ...o, divergences: found.map(({ impl, d }) => ({ impl, ...d })) });
+      else if ('archive' in o && o.archive && o.state) console.log(`checkpoint ${i}: archive ${o.archive.root} (${o.archive.nextIndex})  noteHash ${o.state.noteHash.root}  nullifier ${o.state.nullifier.root}  publicData ${o.state.publicData.root}  [${agreement}]`);
+      else console.log(`checkpoint ${i}: ${'code' in o ? `rejected ${o.code}` : o.status}  [${agreement}]`);
+    }
+  } finally {
+    await Promise.all(impls.map((i) => i.close()));
+  }
+  if (values.json) console.log(JSON.stringify(lines, null, 2));
+  else console.log(divergences === 0 ? `no divergence (${names})` : `${divergences} divergence(s)`);
+  return divergences === 0 ? EXIT.ok : EXIT.finding;
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  help: `run      [--profile small|aztec] [--checkpoints N] [--seed S] [--impls LIST]
+                     [--timeout SECONDS] [--json]
+                     Build a genesis state, apply N generated checkpoints with every implementation
+                     (default ts,rust; cmd:PROGRAM adds a subprocess implementation), print the
+                     roots and whether they agree. Exit 1 on any divergence.`,
+  run,
+};

@@ -1,0 +1,32 @@
+// `--impls` names -> Implementation instances. Built in: ts (in process), rust (the WebAssembly
+// component). External: cmd:PROGRAM [ARGS] (a subprocess speaking impls/PROTOCOL.md).
+
+import { join } from 'node:path';
+import { InProcessTsImplementation } from '../impls/adapters/in-process-ts.js';
+import { SubprocessImplementation } from '../impls/adapters/subprocess.js';
+import { WasmImplementation } from '../impls/adapters/wasm.js';
+import type { Implementation } from '../impls/implementation.js';
+import { ROOT, UsageError } from './shared.js';
+
+export const IMPLEMENTATION_NAMES = 'ts, rust or cmd:PROGRAM';
+
+export function makeImplementation(name: string, timeoutMs: number): Implementation {
+  if (name === 'ts') return new InProcessTsImplementation();
+  if (name === 'rust') return new WasmImplementation('rust', join(ROOT, 'dist/rust-wasm/stf.js'), { timeoutMs });
+  if (name.startsWith('cmd:') && name.trim().length > 4) {
+    const [program, ...args] = name.slice(4).trim().split(/\s+/);
+    return new SubprocessImplementation(program.split('/').pop()!, program, args, { timeoutMs });
+  }
+  throw new UsageError(`unknown implementation '${name}' (expected ${IMPLEMENTATION_NAMES})`);
+}
+
+/** Parses a comma-separated `--impls` list; at least two for a differential run is the caller's rule. */
+export function parseImplementationList(list: string): string[] {
+  const names = list.split(',').map((s) => s.trim());
+  if (names.some((n) => n === '')) throw new UsageError(`--impls has an empty name: '${list}'`);
+  return names;
+}
+
+export function makeImplementations(list: string, timeoutMs: number): Implementation[] {
+  return parseImplementationList(list).map((n) => makeImplementation(n, timeoutMs));
+}
