@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.27;
+
+import {IVerifier} from "./IVerifier.sol";
+import {AttesterCommittee} from "./AttesterCommittee.sol";
+import {Statement} from "./Statement.sol";
+import {ProofCheck} from "./ProofCheck.sol";
+
+/// @title Rollup
+/// @notice The pending and proven chains of difftower checkpoints.
+///         - `propose`: a proposer posts checkpoint n = pendingTip + 1 with its data (header,
+///           L1-to-L2 messages, blob fields as calldata: the data availability), the claimed
+///           post-state (whose archive root is "the claimed archive root") and the committee's
+///           attestations. The pre-state is checkpoint n-1's claimed post-state (checkpoint 0 is
+///           the genesis fixed at deployment).
+///         - `submitProof`: a proof of the statement (pre, data, post) of checkpoint
+///           provenTip + 1, within its proof deadline, moves the proven chain forward.
+///         - `prune`: once the first unproven checkpoint's deadline has passed, anyone removes
+///           the whole unproven suffix (later checkpoints build on it).
+/// @dev Only commitments are stored: per checkpoint keccak hashes of the data and the
+///      post-state, and its proposal time. The raw values are in the proposal's calldata and
+///      in the `CheckpointProposed` event (post-state). Everything that is not a normal path is
+///      reachable only through the StageTwoGate (`gate`): verifier/committee upgrades (which the
+///      gate allows from the 30-day timelock, or from the council while a trigger holds) and the
+///      council's overrides of pending checkpoints (only while a trigger holds).
+contract Rollup {
+    using ProofCheck for IVerifier;
+
+    bytes32 public constant ATTESTATION_DOMAIN = keccak256("difftower.attestation.v1");
+
+    struct Checkpoint {
+        bytes32 dataHash;
+        bytes32 postHash;
+        uint64 proposedAt;
+    }
+
+    /// @notice The Stage-2 gate: the only caller of upgrades and overrides.
+    address public immutable gate;
+    /// @notice L2 chain id and version: positions 0 and 1 of every statement's pre-state.
+    bytes32 public immutable l2ChainId;
+    bytes32 public immutable l2Version;
+    /// @notice Seconds after its proposal within which a checkpoint must be proven.
+    uint256 public immutable proofWindow;
+
+    IVerifier public verifier;
+    AttesterCommittee public committee;
+
+    /// @dev checkpoints[0] is the genesis (postHash = genesis state, always proven).
+    mapping(uint256 => Checkpoint) private _checkpoints;
+    uint64 public pendingTip;
+    uint64 public provenTip;
+    /// @notice Time of the last accepted proof (deployment time until the first one): the
+    ///         stuck-prover trigger (c) is measured from here.
+    uint64 public lastProofAt;
+
+    /// @notice Everything a watcher needs besides the calldata's checkpoint data: recompute
+    ///         the statement as (l2ChainId, l2Version, parent post, data from calldata, post).
+    event CheckpointProposed(
+        uint256 indexed checkpoint,
+        bytes32 indexed archiveRoot,
+        address indexed proposer,
+        bytes32 parentPostHash,
+        bytes32 dataHash,
+        bytes32 postHash,
+        bytes32[13] post,
+        uint256 proofDeadline
+    );
+    event CheckpointProven(uint256 indexed checkpoint, bytes32 indexed postHash, address indexed prover);
+    /// @notice Checkpoints firstPruned..lastPruned were removed from the pending chain.
+    event CheckpointsPruned(uint256 firstPruned, uint256 lastPruned, bool byCouncil);
+    event CheckpointPostReplaced(
+        uint256 indexed checkpoint, bytes32 oldPostHash, bytes32 newPostHash, bytes32[13] post, uint256 proofDeadline
+    );
+    event VerifierUpgraded(address indexed previous, address indexed next);
+    event CommitteeUpgraded(address indexed previous, address indexed next);
+
+    error NotGate(address caller);
+    error NoCode(address account);
+    error PublicInputsMismatch(uint256 checkpoint);
+    error NotNextToProve(uint256 checkpoint, uint256 provenTip, uint256 pendingTip);
+    error ProofDeadlinePassed(uint256 checkpoint, uint256 deadline);
+    error InvalidProof(uint256 checkpoint);
+    error NothingToPrune();
+    error NotPending(uint256 checkpoint);
+
+    modifier onlyGate() {
+        if (msg.sender != gate) revert NotGate(msg.sender);
+        _;
+    }
+
+    constructor(
+        address gate_,
+        AttesterCommittee committee_,
+        IVerifier verifier_,
+        bytes32 l2ChainId_,
+        bytes32 l2Version_,
+        bytes32[13] memory genesisPost,
+        uint256 proofWindow_
+    ) {
+        gate = gate_;
+        committee = committee_;
+        verifier = verifier_;
+        l2ChainId = l2ChainId_;
+        l2Version = l2Version_;
+        proofWindow = proofWindow_;
+        _checkpoints[0] = Checkpoint({
+            dataHash: bytes32(0),
+            postHash: keccak256(abi.encodePacked(genesisPost)),
+            proposedAt: uint64(block.timestamp)
+        });
+        lastProofAt = uint64(block.timestamp);
+    }
+
+    // ------------------------------------------------------------------ normal path
+
+    /// @notice Post checkpoint pendingTip + 1 onto the pending chain.
+    /// @param header the 8 checkpoint header fields (§9 positions 15..22)
+    /// @param l1ToL2Messages at most 4 (zero padding implied)
+    /// @param blobFields at most 96 (zero padding implied): the data availability
+    /// @param post the claimed post-state (13 fields; post[11] is the claimed archive root)
+    /// @param attestations packed 65-byte signatures of distinct committee members, sorted by
+    ///        signer, over `attestationDigest(n, parentPostHash, dataHash, postHash)`
+    function propose(
+        bytes32[8] calldata header,
+        bytes32[] calldata l1ToL2Messages,
+        bytes32[] calldata blobFields,
+        bytes32[13] calldata post,
+        bytes calldata attestations
+    ) external returns (uint256 n) {
+        n = uint256(pendingTip) + 1;
+        bytes32 parentPostHash = _checkpoints[n - 1].postHash;
+        bytes32 dataHash = Statement.dataHash(header, l1ToL2Messages, blobFields);
+        bytes32 postHash = Statement.postHash(post);
+        committee.verifyAttestations(attestationDigest(n, parentPostHash, dataHash, postHash), attestations);
+
+        _checkpoints[n] = Checkpoint({dataHash: dataHash, postHash: postHash, proposedAt: uint64(block.timestamp)});
+        pendingTip = uint64(n);
+        emit CheckpointProposed(
+            n,
+            post[Statement.POST_ARCHIVE_ROOT],
+            msg.sender,
+            parentPostHash,
+            dataHash,
+            postHash,
+            post,
+            block.timestamp + proofWindow
+        );
+    }
+
+    /// @notice Prove checkpoint provenTip + 1: `publicInputs` must be exactly its statement.
+    function submitProof(uint256 n, bytes calldata proof, bytes32[] calldata publicInputs) external {
+        if (n != uint256(provenTip) + 1 || n > pendingTip) revert NotNextToProve(n, provenTip, pendingTip);
+        uint256 deadline = proofDeadline(n);
+        if (block.timestamp > deadline) revert ProofDeadlinePassed(n, deadline);
+        Statement.requireLength(publicInputs);
+        (bool preAndDataMatch, bool postMatches) = statementRelation(n, publicInputs);
+        if (!preAndDataMatch || !postMatches) revert PublicInputsMismatch(n);
+        if (!verifier.verifies(proof, publicInputs)) revert InvalidProof(n);
+        provenTip = uint64(n);
+        lastProofAt = uint64(block.timestamp);
+        emit CheckpointProven(n, _checkpoints[n].postHash, msg.sender);
+    }
+
+    /// @notice Remove every unproven checkpoint once the first one's proof deadline has passed.
+    function prune() external {
+        uint256 first = uint256(provenTip) + 1;
+        if (first > pendingTip || block.timestamp <= proofDeadline(first)) revert NothingToPrune();
+        _pruneFrom(first, false);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    function attestationDigest(uint256 n, bytes32 parentPostHash, bytes32 dataHash, bytes32 postHash)
+        public
+        view
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(ATTESTATION_DOMAIN, block.chainid, address(this), n, parentPostHash, dataHash, postHash));
+    }
+
+    function getCheckpoint(uint256 n)
+        external
+        view
+        returns (bytes32 dataHash, bytes32 postHash, uint256 proposedAt, uint256 deadline)
+    {
+        Checkpoint storage c = _checkpoints[n];
+        if (n > pendingTip) return (bytes32(0), bytes32(0), 0, 0);
+        return (c.dataHash, c.postHash, c.proposedAt, n == 0 ? 0 : c.proposedAt + proofWindow);
+    }
+
+    function proofDeadline(uint256 n) public view returns (uint256) {
+        return uint256(_checkpoints[n].proposedAt) + proofWindow;
+    }
+
+    /// @notice Pending = proposed, not proven, not pruned: provenTip < n <= pendingTip.
+    function isPending(uint256 n) public view returns (bool) {
+        return n > provenTip && n <= pendingTip;
+    }
+
+    /// @notice How a 136-field statement relates to existing checkpoint n (n >= 1, n <= pendingTip):
+    ///         whether its pre-state and data are n's, and whether its output is n's claimed post.
+    /// @dev The caller checks the statement length and n's range.
+    function statementRelation(uint256 n, bytes32[] calldata publicInputs)
+        public
+        view
+        returns (bool preAndDataMatch, bool postMatches)
+    {
+        Statement.requireLength(publicInputs);
+        Checkpoint storage c = _checkpoints[n];
+        preAndDataMatch = publicInputs[0] == l2ChainId && publicInputs[1] == l2Version
+            && Statement.preStateHashOf(publicInputs) == _checkpoints[n - 1].postHash
+            && Statement.dataHashOf(publicInputs) == c.dataHash;
+        postMatches = Statement.outputHash(publicInputs) == c.postHash;
+    }
+
+    // ------------------------------------------------------------------ gate only
+
+    /// @notice Swap the proof verifier (e.g. for a fixed circuit). Gate only: see StageTwoGate.
+    function setVerifier(IVerifier next) external onlyGate {
+        if (address(next).code.length == 0) revert NoCode(address(next));
+        emit VerifierUpgraded(address(verifier), address(next));
+        verifier = next;
+    }
+
+    /// @notice Swap the attester committee. Gate only: see StageTwoGate.
+    function setCommittee(AttesterCommittee next) external onlyGate {
+        if (address(next).code.length == 0) revert NoCode(address(next));
+        emit CommitteeUpgraded(address(committee), address(next));
+        committee = next;
+    }
+
+    /// @notice Council override (while triggered): drop pending checkpoints `from`..pendingTip.
+    function overridePrune(uint256 from) external onlyGate {
+        if (!isPending(from)) revert NotPending(from);
+        _pruneFrom(from, true);
+    }
+
+    /// @notice Council override (while triggered): replace pending checkpoint n's claimed
+    ///         post-state. Later checkpoints built on the old post-state, so they are pruned;
+    ///         n gets a fresh proof window so a proof of the replacement can land.
+    function overrideReplacePost(uint256 n, bytes32[13] calldata post) external onlyGate {
+        if (!isPending(n)) revert NotPending(n);
+        if (n < pendingTip) _pruneFrom(n + 1, true);
+        Checkpoint storage c = _checkpoints[n];
+        bytes32 oldPostHash = c.postHash;
+        c.postHash = Statement.postHash(post);
+        c.proposedAt = uint64(block.timestamp);
+        emit CheckpointPostReplaced(n, oldPostHash, c.postHash, post, block.timestamp + proofWindow);
+    }
+
+    function _pruneFrom(uint256 from, bool byCouncil) private {
+        uint256 last = pendingTip;
+        pendingTip = uint64(from - 1);
+        emit CheckpointsPruned(from, last, byCouncil);
+    }
+}
