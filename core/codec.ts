@@ -1,11 +1,12 @@
 // Canonical msgpack (spec §8): encode from the model, decode untrusted bytes through the schemas.
 
 import { Either, ParseResult, Schema } from 'effect';
-import { Packr, Unpackr } from 'msgpackr';
+import { Unpackr } from 'msgpackr';
+import { packCanonical } from './msgpack-canonical.js';
 import * as S from './schema.js';
 
-// Plain maps (no msgpackr records), bigints beyond 2^53 as 64-bit integers.
-const packr = new Packr({ useRecords: false, variableMapSize: true });
+// Reading: plain maps (no msgpackr records), 64-bit integers as bigints. Writing: our own
+// canonical writer (msgpack-canonical.ts).
 const unpackr = new Unpackr({ useRecords: false, int64AsType: 'bigint', mapsAsObjects: true });
 
 export class DecodeError extends Error {
@@ -19,7 +20,7 @@ export class DecodeError extends Error {
   }
 }
 
-function decodeWith<A, I>(schema: Schema.Schema<A, I>, what: string, bytes: Uint8Array): A {
+export function decodeWith<A, I>(schema: Schema.Schema<A, I>, what: string, bytes: Uint8Array): A {
   let raw: unknown;
   try {
     raw = unpackr.unpack(bytes);
@@ -31,8 +32,8 @@ function decodeWith<A, I>(schema: Schema.Schema<A, I>, what: string, bytes: Uint
   return result.right;
 }
 
-function encodeWith<A, I>(schema: Schema.Schema<A, I>, value: A): Uint8Array {
-  return packr.pack(Schema.encodeSync(schema)(value));
+export function encodeWith<A, I>(schema: Schema.Schema<A, I>, value: A): Uint8Array {
+  return packCanonical(Schema.encodeSync(schema)(value));
 }
 
 /**

@@ -42,6 +42,8 @@ export const FULL_COVERAGE: OutcomeCoverage = { errorCode: true, blockHeaderHash
 export interface Implementation {
   readonly name: string;
   readonly coverage?: OutcomeCoverage;
+  /** Runs on the caller's thread: the oracle starts the others first so they overlap with it. */
+  readonly inProcess?: boolean;
   /** Resets the implementation to the genesis state of a chain. */
   genesis(params: GenesisParams): Promise<CallResult | { kind: 'ok'; elapsedMs: number }>;
   /** Applies one checkpoint (canonical msgpack) to the current state. */

@@ -3,7 +3,7 @@
 // state reference (tree by tree), archive, block header hashes, blob fields.
 
 import type { Outcome } from '../core/schema.js';
-import type { CallResult } from '../impls/implementation.js';
+import { FULL_COVERAGE, type CallResult, type OutcomeCoverage } from '../impls/implementation.js';
 
 export type DivergenceKind =
   | 'validity' // one accepted, the other rejected
@@ -40,29 +40,36 @@ function firstListDifference(name: string, a: readonly bigint[], b: readonly big
   return null;
 }
 
-function compareOutcomes(a: Outcome, b: Outcome): Divergence | null {
+function compareOutcomes(a: Outcome, b: Outcome, cov: OutcomeCoverage): Divergence | null {
   if (a.status !== b.status) {
     return { kind: 'validity', field: 'status', left: a.status === 'rejected' ? `rejected ${a.code}` : 'accepted', right: b.status === 'rejected' ? `rejected ${b.code}` : 'accepted' };
   }
   if (a.status === 'rejected' && b.status === 'rejected') {
-    return a.code === b.code ? null : { kind: 'error-code', field: 'code', left: a.code, right: b.code };
+    return !cov.errorCode || a.code === b.code ? null : { kind: 'error-code', field: 'code', left: a.code, right: b.code };
   }
   if (a.status !== 'accepted' || b.status !== 'accepted') return null;
   return (
     firstListDifference('state', a.state, b.state, STATE_FIELDS) ??
     firstListDifference('archive', a.archive, b.archive, ['archive.root', 'archive.nextIndex']) ??
-    firstListDifference('blockHeaderHashes', a.blockHeaderHashes, b.blockHeaderHashes) ??
-    firstListDifference('blobFields', a.blobFields, b.blobFields)
+    (cov.blockHeaderHashes ? firstListDifference('blockHeaderHashes', a.blockHeaderHashes, b.blockHeaderHashes) : null) ??
+    (cov.blobFields ? firstListDifference('blobFields', a.blobFields, b.blobFields) : null)
   );
 }
 
-/** null when both produced the same outcome; otherwise the first difference. */
-export function compareResults(a: CallResult, b: CallResult): Divergence | null {
+/** What two implementations can be compared on: only what both cover. */
+export function sharedCoverage(a?: OutcomeCoverage, b?: OutcomeCoverage): OutcomeCoverage {
+  const x = a ?? FULL_COVERAGE;
+  const y = b ?? FULL_COVERAGE;
+  return { errorCode: x.errorCode && y.errorCode, blockHeaderHashes: x.blockHeaderHashes && y.blockHeaderHashes, blobFields: x.blobFields && y.blobFields };
+}
+
+/** null when both produced the same outcome (on the fields `coverage` names); otherwise the first difference. */
+export function compareResults(a: CallResult, b: CallResult, coverage: OutcomeCoverage = FULL_COVERAGE): Divergence | null {
   for (const [r, other, left] of [[a, b, true], [b, a, false]] as const) {
     if (r.kind !== 'outcome') {
       const field = 'call';
       return left ? { kind: r.kind, field, left: describe(r), right: describe(other) } : { kind: r.kind, field, left: describe(other), right: describe(r) };
     }
   }
-  return compareOutcomes((a as Extract<CallResult, { kind: 'outcome' }>).outcome, (b as Extract<CallResult, { kind: 'outcome' }>).outcome);
+  return compareOutcomes((a as Extract<CallResult, { kind: 'outcome' }>).outcome, (b as Extract<CallResult, { kind: 'outcome' }>).outcome, coverage);
 }

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DecodeError, decodeChainState, decodeCheckpoint, encodeChainState, encodeCheckpoint } from '../core/codec.js';
 import { CheckpointGenerator } from '../core/generate.js';
+import type { Checkpoint } from '../core/schema.js';
 import { ChainState, fromStateFile, toStateFile } from '../impls/ts/src/index.js';
 
 describe('checkpoint codec', () => {
@@ -129,3 +130,27 @@ function encodeCheckpointLoose(cp: Record<string, unknown>): Uint8Array {
     typeof v === 'bigint' ? (v < 0n ? -1 : frToBytes(v)) : Array.isArray(v) ? v.map(conv) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, conv(x)])) : v;
   return new Packr({ useRecords: false }).pack(conv(cp));
 }
+
+describe('canonical integers above 2^32 (found by the fuzzer: msgpackr wrote them as float64)', () => {
+  const gen = new CheckpointGenerator({ profile: 'small', seed: 7 });
+  const cp = gen.next();
+  const big = { ...cp, blocks: cp.blocks!.map((b) => ({ ...b, totalManaUsed: (1n << 48n) - 1n })) } as Checkpoint;
+
+  it('writes a u64 >= 2^32 as msgpack uint64 (0xcf), never float64 or int64', () => {
+    const bytes = Buffer.from(encodeCheckpoint(big));
+    const at = bytes.indexOf(Buffer.from('totalManaUsed'));
+    expect(bytes[at + 'totalManaUsed'.length]).toBe(0xcf);
+    expect(bytes.readBigUInt64BE(at + 'totalManaUsed'.length + 1)).toBe((1n << 48n) - 1n);
+    expect(decodeCheckpoint(bytes).blocks![0].totalManaUsed).toBe((1n << 48n) - 1n);
+  });
+
+  it('refuses the float64 and int64 spellings of the same value as not canonical', () => {
+    const bytes = Buffer.from(encodeCheckpoint(big));
+    const at = bytes.indexOf(Buffer.from('totalManaUsed')) + 'totalManaUsed'.length;
+    const asFloat = Buffer.concat([bytes.subarray(0, at), Buffer.from([0xcb]), (() => { const b = Buffer.alloc(8); b.writeDoubleBE(2 ** 48 - 1); return b; })(), bytes.subarray(at + 9)]);
+    const asInt64 = Buffer.from(bytes);
+    asInt64[at] = 0xd3;
+    expect(() => decodeCheckpoint(asFloat)).toThrow(DecodeError);
+    expect(() => decodeCheckpoint(asInt64)).toThrow(DecodeError);
+  });
+});

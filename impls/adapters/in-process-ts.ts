@@ -24,6 +24,7 @@ export function toCanonicalOutcome(o: TsOutcome): Outcome {
 
 export class InProcessTsImplementation implements Implementation {
   readonly name = 'ts';
+  readonly inProcess = true;
   private state: ChainState | null = null;
 
   async genesis(p: GenesisParams) {

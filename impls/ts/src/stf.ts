@@ -92,6 +92,20 @@ export class ChainState {
     }
   }
 
+  /** What applying the checkpoint would produce; the state is left unchanged either way. */
+  preview(checkpoint: Checkpoint): Outcome {
+    const lastBefore = this.last;
+    try {
+      return this.applyOrThrow(checkpoint);
+    } catch (err) {
+      if (err instanceof StfRejection) return { status: 'rejected', code: err.code, message: err.message };
+      throw err;
+    } finally {
+      this.rollback();
+      this.last = lastBefore;
+    }
+  }
+
   private applyOrThrow(cp: Checkpoint): Outcome {
     const p = this.params;
     if (cp.profile !== p.name) reject('E_MALFORMED_INPUT', `checkpoint is for profile ${cp.profile}, chain is ${p.name}`);

@@ -1,0 +1,245 @@
+// Turns a plan (fuzz/plan.ts) into a case: checkpoint bytes applied from genesis. The builder keeps
+// a *shadow* chain (the TypeScript STF) to know what is in the trees right now, so picks such as
+// "next to an existing nullifier" resolve against the real chain, and to produce blob-form
+// checkpoints, whose block end markers carry roots only an STF can compute. The shadow is a
+// generation aid, not a judge: if it encoded a blob wrongly, the other implementations would
+// reject what it accepts, and the oracle would report that divergence.
+
+import { DecodeError, decodeCheckpoint, encodeCheckpoint } from '../core/codec.js';
+import { FIELD_MODULUS, PROFILE_SIZES } from '../core/params.js';
+import { Rng } from '../core/rng.js';
+import type { Block, Checkpoint, TxEffect } from '../core/schema.js';
+import { ChainState } from '../impls/ts/src/index.js';
+import type { Case } from '../corpus/case.js';
+import { planLimits, type BlobBreak, type CasePlan, type CheckpointPlan, type KeyPick, type PlanLimits, type TxPlan } from './plan.js';
+
+const P = FIELD_MODULUS;
+const mod = (v: bigint) => ((v % P) + P) % P;
+const U32_MAX = 0xffffffff;
+
+/** The chain as the builder sees it: keys in the indexed trees and the last block. */
+class Tracked {
+  readonly nullifiers: bigint[] = [];
+  readonly nullifierSet = new Set<bigint>();
+  readonly slots: bigint[] = [];
+  readonly slotSet = new Set<bigint>();
+  blockNumber = 0;
+  slot = 0n;
+  timestamp = 0n;
+
+  constructor(prefill: number) {
+    for (let i = 0; i < prefill; i++) {
+      this.addNullifier(BigInt(i));
+      this.addSlot(BigInt(i));
+    }
+  }
+  addNullifier(v: bigint) {
+    if (!this.nullifierSet.has(v)) (this.nullifierSet.add(v), this.nullifiers.push(v));
+  }
+  addSlot(v: bigint) {
+    if (!this.slotSet.has(v)) (this.slotSet.add(v), this.slots.push(v));
+  }
+}
+
+export class CaseBuilder {
+  private readonly sizes;
+  private readonly lim: PlanLimits;
+
+  constructor(
+    readonly profile: 'aztec' | 'small',
+    readonly chainId = 31337n,
+    readonly version = 1n,
+  ) {
+    this.sizes = PROFILE_SIZES[profile];
+    this.lim = planLimits(profile);
+  }
+
+  build(plan: CasePlan): Case {
+    const shadow = ChainState.genesis(this.profile, { chainId: this.chainId, version: this.version });
+    const chain = new Tracked(this.sizes.prefill);
+    const checkpoints = plan.checkpoints.map((cp) => this.checkpoint(cp, chain, shadow));
+    return { profile: this.profile, chainId: this.chainId, version: this.version, checkpoints };
+  }
+
+  private checkpoint(plan: CheckpointPlan, chain: Tracked, shadow: ChainState): Uint8Array {
+    const z = this.sizes;
+    const rng = new Rng(BigInt(plan.seed) * 0x9e3779b97f4a7c15n + 1n);
+    const pending = { nullifiers: [] as bigint[], slots: [] as bigint[] };
+
+    let blockPlans = plan.blocks;
+    if (plan.maximal) {
+      blockPlans = Array.from({ length: this.lim.maxBlocks }, (_, b) => {
+        const bp = plan.blocks[b] ?? { txs: [], numberDelta: 0, mana: 0, manaValue: 0 };
+        return { ...bp, txs: Array.from({ length: this.lim.maxTxs }, (_, t) => bp.txs[t] ?? syntheticTx(rng)) };
+      });
+    }
+    let expected = chain.blockNumber + 1;
+    const blocks: Block[] = blockPlans.map((bp) => {
+      const blockNumber = Math.min(U32_MAX, Math.max(0, expected + bp.numberDelta));
+      expected++;
+      const totalManaUsed = bp.mana === 1 ? (1n << 48n) - 1n : bp.mana === 2 ? 1n << 48n : BigInt(bp.manaValue);
+      return { blockNumber, totalManaUsed, txs: bp.txs.map((tp) => this.tx(tp, plan.maximal, chain, pending, rng)) };
+    });
+
+    const slotNumber = chain.slot + BigInt(plan.slotDelta);
+    const timestamp = chain.timestamp + BigInt(plan.timeDelta);
+    const messages = [...plan.messages].slice(0, z.l1ToL2MsgsPerCheckpoint);
+    if (plan.extraMessages) while (messages.length <= z.l1ToL2MsgsPerCheckpoint) messages.push(rng.field(P));
+    const blocksForm: Checkpoint = {
+      v: 1,
+      profile: this.profile,
+      header: {
+        chainId: plan.wrongChain === 1 ? this.chainId + 1n : this.chainId,
+        version: plan.wrongChain === 2 ? this.version + 1n : this.version,
+        slotNumber: slotNumber < 0n ? 0n : slotNumber,
+        timestamp: timestamp < 0n ? 0n : timestamp,
+        coinbase: plan.coinbase,
+        feeRecipient: plan.feeRecipient,
+        feePerDaGas: plan.feePerDaGas,
+        feePerL2Gas: plan.feePerL2Gas,
+      },
+      l1ToL2Messages: messages,
+      form: 'blocks',
+      blocks,
+      blobFields: null,
+    };
+
+    let model: Checkpoint = blocksForm;
+    if (plan.form === 'blob') {
+      const preview = shadow.preview(blocksForm);
+      if (preview.status === 'accepted') {
+        const blobFields = plan.blobBreak ? breakBlob(preview.blobFields, plan.blobBreak) : preview.blobFields;
+        model = { ...blocksForm, form: 'blob', blocks: null, blobFields };
+      }
+    }
+    const bytes = encodeCheckpoint(model);
+    if (plan.byteBreak) {
+      const pos = plan.byteBreak.pos % bytes.length;
+      bytes[pos] = bytes[pos] === plan.byteBreak.val ? plan.byteBreak.val ^ 1 : plan.byteBreak.val;
+    }
+
+    // Advance the shadow exactly as an implementation would, and learn the new keys if accepted.
+    let accepted = false;
+    try {
+      accepted = shadow.apply(decodeCheckpoint(bytes)).status === 'accepted';
+    } catch (err) {
+      if (!(err instanceof DecodeError)) throw err;
+    }
+    if (accepted) {
+      for (const v of pending.nullifiers) chain.addNullifier(v);
+      for (const v of pending.slots) chain.addSlot(v);
+      chain.blockNumber = blocks[blocks.length - 1].blockNumber;
+      chain.slot = blocksForm.header.slotNumber;
+      chain.timestamp = blocksForm.header.timestamp;
+    }
+    return bytes;
+  }
+
+  private pickKey(p: KeyPick, known: bigint[], inTx: bigint[], inCheckpoint: bigint[]): bigint {
+    switch (p.k) {
+      case 'fresh':
+        return p.v;
+      case 'near':
+        return mod(known[p.i % known.length] + BigInt(p.d));
+      case 'known':
+        return known[p.i % known.length];
+      case 'repeat':
+        return inTx.length ? inTx[p.j % inTx.length] : known[p.j % known.length];
+      case 'prior':
+        return inCheckpoint.length ? inCheckpoint[p.j % inCheckpoint.length] : known[p.j % known.length];
+    }
+  }
+
+  private tx(tp: TxPlan, maximal: boolean, chain: Tracked, pending: { nullifiers: bigint[]; slots: bigint[] }, rng: Rng): TxEffect {
+    const z = this.sizes;
+    const fill = <T>(xs: T[], max: number, over: boolean, make: () => T): T[] => {
+      const out = xs.slice(0, max);
+      const target = over ? max + 1 : maximal ? max : out.length;
+      while (out.length < target) out.push(make());
+      return out;
+    };
+    const nonzero = () => 1n + rng.field(P - 1n);
+
+    const nullifiers: bigint[] = [];
+    for (const p of tp.nullifiers.slice(0, z.maxNullifiersPerTx)) nullifiers.push(this.pickKey(p, chain.nullifiers, nullifiers, pending.nullifiers));
+    const allNullifiers = fill(nullifiers, z.maxNullifiersPerTx, tp.over === 2, nonzero);
+    pending.nullifiers.push(...allNullifiers);
+
+    const writes: [bigint, bigint][] = [];
+    const txSlots: bigint[] = [];
+    for (const w of tp.writes.slice(0, z.maxPublicDataWritesPerTx)) {
+      const slot = this.pickKey(w.slot, chain.slots, txSlots, pending.slots);
+      txSlots.push(slot);
+      writes.push([slot, w.value]);
+    }
+    const allWrites = fill(writes, z.maxPublicDataWritesPerTx, tp.over === 4, () => [nonzero(), rng.field(P)] as [bigint, bigint]);
+    pending.slots.push(...allWrites.map(([s]) => s));
+
+    const logRng = new Rng(tp.txHash & ((1n << 64n) - 1n));
+    const fields = (n: number) => Array.from({ length: n }, () => logRng.field(P));
+    const privateLogs = fill(tp.privateLogs.map((n) => fields(n)), z.maxPrivateLogsPerTx, tp.over === 5, () => fields(1 + logRng.int(z.privateLogSizeInFields)));
+    const publicLogLength = tp.over === 6 ? z.maxPublicLogsLength + 1 : maximal ? z.maxPublicLogsLength : Math.min(tp.publicLogs, z.maxPublicLogsLength);
+
+    return {
+      revertCode: tp.revertCode,
+      txHash: tp.txHash,
+      transactionFee: tp.fee,
+      noteHashes: fill(tp.noteHashes, z.maxNoteHashesPerTx, tp.over === 1, nonzero),
+      nullifiers: allNullifiers,
+      l2ToL1Msgs: fill(tp.l2ToL1Msgs, z.maxL2ToL1MsgsPerTx, tp.over === 3, nonzero),
+      publicDataWrites: allWrites,
+      privateLogs,
+      publicLogs: fields(publicLogLength),
+      contractClassLog:
+        tp.contractClassLog === null && !maximal
+          ? null
+          : { contractAddress: logRng.field(P), fields: fields(maximal && tp.contractClassLog === null ? z.contractClassLogSizeInFields : (tp.contractClassLog ?? 1)) },
+    };
+  }
+}
+
+/** A tx for a maximal checkpoint's extra slots: benign picks only, filled to maxima by `tx`. */
+function syntheticTx(rng: Rng): TxPlan {
+  return {
+    revertCode: rng.int(4),
+    txHash: rng.field(P),
+    fee: BigInt(rng.int(1 << 20)),
+    noteHashes: [],
+    nullifiers: [],
+    l2ToL1Msgs: [],
+    writes: [],
+    privateLogs: [],
+    publicLogs: 0,
+    contractClassLog: null,
+    over: 0,
+  };
+}
+
+function breakBlob(fields: readonly bigint[], b: BlobBreak): bigint[] {
+  const out = [...fields];
+  const at = (i: number) => i % out.length;
+  switch (b.k) {
+    case 'truncate':
+      out.length = Math.max(0, out.length - 1 - b.n);
+      break;
+    case 'set':
+      out[at(b.i)] = b.v;
+      break;
+    case 'bump':
+      out[at(b.i)] = mod(out[at(b.i)] + BigInt(b.d));
+      break;
+    case 'delete':
+      out.splice(at(b.i), 1);
+      break;
+    case 'insert':
+      out.splice(at(b.i), 0, b.v);
+      break;
+    case 'append':
+      out.push(b.v);
+      break;
+    case 'overflow':
+      out[at(b.i)] = P + BigInt(b.d);
+      break;
+  }
+  return out;
+}
