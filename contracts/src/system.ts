@@ -11,6 +11,7 @@ import {
   encodeDeployData,
   encodeFunctionData,
   getContract,
+  getAddress,
   getContractAddress,
   http,
   type Abi,
@@ -129,13 +130,13 @@ export async function deploySystem(o: DeployOptions): Promise<DifftowerSystem> {
     const hash = await walletClient.sendTransaction({ account, data, chain: walletClient.chain });
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
     if (receipt.status !== 'success' || !receipt.contractAddress) throw new Error(`deployment failed (tx ${hash})`);
-    return receipt.contractAddress;
+    return getAddress(receipt.contractAddress);
   };
 
   const verifier =
     o.verifier.kind === 'mock'
       ? await deploy(mockVerifierAbi, mockVerifierBytecode, [o.verifier.prover, o.verifier.revertOnInvalid ?? true])
-      : o.verifier.address;
+      : getAddress(o.verifier.address);
   const committee = await deploy(attesterCommitteeAbi, attesterCommitteeBytecode, [o.committee.attesters, BigInt(o.committee.threshold)]);
   const council = await deploy(securityCouncilAbi, securityCouncilBytecode, [o.council.members, BigInt(o.council.threshold)]);
   const timelock = await deploy(upgradeTimelockAbi, upgradeTimelockBytecode, [council]);
