@@ -53,6 +53,9 @@ contract Rollup {
     ///         stuck-prover trigger (c) is measured from here.
     uint64 public lastProofAt;
 
+    /// @notice Emitted once, at deployment: the genesis post-state (the pre-state of checkpoint 1)
+    ///         so a watcher can rebuild every statement from events and calldata alone.
+    event Genesis(bytes32 l2ChainId, bytes32 l2Version, bytes32[13] post, bytes32 postHash, uint256 proofWindow);
     /// @notice Everything a watcher needs besides the calldata's checkpoint data: recompute
     ///         the statement as (l2ChainId, l2Version, parent post, data from calldata, post).
     event CheckpointProposed(
@@ -103,12 +106,10 @@ contract Rollup {
         l2ChainId = l2ChainId_;
         l2Version = l2Version_;
         proofWindow = proofWindow_;
-        _checkpoints[0] = Checkpoint({
-            dataHash: bytes32(0),
-            postHash: keccak256(abi.encodePacked(genesisPost)),
-            proposedAt: uint64(block.timestamp)
-        });
+        bytes32 genesisHash = keccak256(abi.encodePacked(genesisPost));
+        _checkpoints[0] = Checkpoint({dataHash: bytes32(0), postHash: genesisHash, proposedAt: uint64(block.timestamp)});
         lastProofAt = uint64(block.timestamp);
+        emit Genesis(l2ChainId_, l2Version_, genesisPost, genesisHash, proofWindow_);
     }
 
     // ------------------------------------------------------------------ normal path

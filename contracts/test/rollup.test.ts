@@ -24,10 +24,19 @@ import { rollupAbi } from '../src/artifacts.gen.js';
 const fx = useSystem();
 export const gas: Record<string, bigint> = {};
 
+/** EIP-7623 floor of a transaction: 21000 + 10 * (zero bytes + 4 * non-zero bytes) of its input. */
+async function calldataFloor(hash: Hex): Promise<bigint> {
+  const tx = await fx.sys.publicClient.getTransaction({ hash });
+  let tokens = 0n;
+  for (let i = 2; i < tx.input.length; i += 2) tokens += tx.input.slice(i, i + 2) === '00' ? 1n : 4n;
+  return 21_000n + 10n * tokens;
+}
+
 describe('proposals', () => {
   it('accepts a checkpoint with 96 blob fields and k-of-n attestations, and emits what a watcher needs', async () => {
     const sent = await fx.propose(1n);
     gas.proposal96 = sent.gasUsed;
+    gas.proposal96CalldataFloor = await calldataFloor(sent.hash);
     expect(sent.checkpoint).toBe(1n);
     expect(await fx.sys.rollup.read.pendingTip()).toBe(1n);
     const [dh, ph, proposedAt, deadline] = await fx.sys.rollup.read.getCheckpoint([1n]);
@@ -49,6 +58,13 @@ describe('proposals', () => {
     gas.proposal0 = a.gasUsed;
     await fx.propose(2n);
     expect(await fx.sys.rollup.read.pendingTip()).toBe(2n);
+  });
+
+  it('announces the genesis post-state at deployment (the pre-state of checkpoint 1)', async () => {
+    const [g] = await fx.sys.publicClient.getContractEvents({ address: fx.sys.addresses.rollup, abi: rollupAbi, eventName: 'Genesis', fromBlock: 0n });
+    expect(g!.args.post).toEqual(toFields(honestPost(0n)));
+    expect(g!.args.postHash).toBe(postHash(honestPost(0n)));
+    expect(g!.args.proofWindow).toBe(PROOF_WINDOW);
   });
 
   it('the TS digest equals the contract digest', async () => {
@@ -118,6 +134,7 @@ describe('proofs', () => {
     expect(await revertName(fx.proveHonest(2n))).toBe('NotNextToProve');
     const sent = await fx.proveHonest(1n);
     gas.proof = sent.gasUsed;
+    gas.proofCalldataFloor = await calldataFloor(sent.hash);
     expect(await fx.sys.rollup.read.provenTip()).toBe(1n);
     expect(await fx.sys.rollup.read.lastProofAt()).toBe(await fx.now());
     await fx.proveHonest(2n);
