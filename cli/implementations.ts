@@ -1,17 +1,19 @@
 // `--impls` names -> Implementation instances. Built in: ts (in process), rust (the WebAssembly
-// component). External: cmd:PROGRAM [ARGS] (a subprocess speaking impls/PROTOCOL.md).
+// component), noir (the circuit executed by the ACVM, `small` profile). External: cmd:PROGRAM [ARGS] (a subprocess speaking impls/PROTOCOL.md).
 
 import { join } from 'node:path';
 import { InProcessTsImplementation } from '../impls/adapters/in-process-ts.js';
 import { SubprocessImplementation } from '../impls/adapters/subprocess.js';
 import { WasmImplementation } from '../impls/adapters/wasm.js';
+import { NoirImplementation } from '../impls/noir/src/implementation.js';
 import type { Implementation } from '../impls/implementation.js';
 import { ROOT, UsageError } from './shared.js';
 
-export const IMPLEMENTATION_NAMES = 'ts, rust or cmd:PROGRAM';
+export const IMPLEMENTATION_NAMES = 'ts, rust, noir or cmd:PROGRAM';
 
 export function makeImplementation(name: string, timeoutMs: number): Implementation {
   if (name === 'ts') return new InProcessTsImplementation();
+  if (name === 'noir') return new NoirImplementation();
   if (name === 'rust') return new WasmImplementation('rust', join(ROOT, 'dist/rust-wasm/stf.js'), { timeoutMs });
   if (name.startsWith('cmd:') && name.trim().length > 4) {
     const [program, ...args] = name.slice(4).trim().split(/\s+/);
