@@ -59,6 +59,13 @@ describe('trigger (a): disagreement', () => {
     const proof = await fx.proof(s);
     await fx.sys.proveDisagreement(stranger, 1n, proof, s);
     expect(await revertName(fx.sys.proveDisagreement(stranger, 1n, proof, s))).toBe('EvidenceAlreadyUsed');
+    // a different but valid proof of the same statement (malleated signature) is the same evidence
+    const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    const sHigh = N - BigInt('0x' + proof.slice(66, 130));
+    const v = parseInt(proof.slice(130, 132), 16) === 27 ? '1c' : '1b';
+    const malleated = (proof.slice(0, 66) + sHigh.toString(16).padStart(64, '0') + v) as Hex;
+    expect(malleated).not.toBe(proof);
+    expect(await revertName(fx.sys.proveDisagreement(stranger, 1n, malleated, s))).toBe('EvidenceAlreadyUsed');
     await fx.mineAt((await fx.sys.gate.read.triggeredUntil()) + 1n);
     expect(await revertName(fx.sys.proveDisagreement(stranger, 1n, proof, s))).toBe('EvidenceAlreadyUsed');
   });
