@@ -198,15 +198,16 @@ contract Rollup {
         return n > provenTip && n <= pendingTip;
     }
 
-    /// @notice How a 136-field statement relates to existing checkpoint n (n >= 1, n <= pendingTip):
+    /// @notice How a 136-field statement relates to checkpoint n:
     ///         whether its pre-state and data are n's, and whether its output is n's claimed post.
-    /// @dev The caller checks the statement length and n's range.
+    ///         Both are false for the genesis (n = 0) and for checkpoints that do not exist.
     function statementRelation(uint256 n, bytes32[] calldata publicInputs)
         public
         view
         returns (bool preAndDataMatch, bool postMatches)
     {
         Statement.requireLength(publicInputs);
+        if (n == 0 || n > pendingTip) return (false, false);
         Checkpoint storage c = _checkpoints[n];
         preAndDataMatch = publicInputs[0] == l2ChainId && publicInputs[1] == l2Version
             && Statement.preStateHashOf(publicInputs) == _checkpoints[n - 1].postHash

@@ -170,6 +170,12 @@ describe('proofs', () => {
     wrongChain[0] = toFields([1n])[0]!;
     expect(await revertName(fx.sys.submitProof(prover, 1n, await fx.proof(wrongChain), wrongChain))).toBe('PublicInputsMismatch');
     expect(await revertName(fx.sys.submitProof(prover, 1n, await fx.proof(s), s.slice(0, 135)))).toBe('StatementLengthWrong');
+    // the view a watcher uses to classify a statement
+    expect(await fx.sys.rollup.read.statementRelation([1n, s])).toEqual([true, true]);
+    expect(await fx.sys.rollup.read.statementRelation([1n, wrongPost])).toEqual([true, false]);
+    expect(await fx.sys.rollup.read.statementRelation([1n, other])).toEqual([false, true]); // other data, same output
+    expect(await fx.sys.rollup.read.statementRelation([0n, s])).toEqual([false, false]);
+    expect(await fx.sys.rollup.read.statementRelation([2n, s])).toEqual([false, false]);
   });
 
   it('zero padding is the same statement: a proposal with unpadded messages/blob is proven by the padded statement', async () => {
