@@ -4,7 +4,7 @@
 //
 //   npx tsx impls/noir/scripts/build-circuit.ts [--check]
 
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,8 +15,10 @@ const CIRCUIT = join(NOIR, 'circuit');
 export const ARTIFACT = join(NOIR, 'dist/stf.json');
 export const FIXTURE = join(NOIR, 'test/fixtures/stf-underconstrained.json');
 
-// The fixture drops every source line tagged with this marker: the first nullifier's low-leaf
-// range check. Hint-fuzzing must find the self-contradiction that this opens.
+// The fixture drops every source line tagged with this marker: the check that the archive's
+// sibling path leads to the pre-state archive root. The archive root after the last block is an
+// output the blob does not pin down (the tree roots are: the blob's block end data carries them),
+// so wrong siblings then give a second valid post-state: hint-fuzzing must find that pair.
 const DROP_TAG = '@underconstrained-fixture: drop';
 
 async function compileDir(dir: string): Promise<string> {
@@ -35,11 +37,15 @@ async function compileFixture(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'difftower-noir-fixture-'));
   try {
     cpSync(CIRCUIT, dir, { recursive: true });
-    const tx = join(dir, 'src/tx.nr');
-    const src = readFileSync(tx, 'utf8');
-    const kept = src.split('\n').filter((l) => !l.includes(DROP_TAG));
-    if (kept.length === src.split('\n').length) throw new Error(`no line tagged '${DROP_TAG}' in tx.nr`);
-    writeFileSync(tx, kept.join('\n'));
+    let dropped = 0;
+    for (const name of readdirSync(join(dir, 'src'))) {
+      const file = join(dir, 'src', name);
+      const lines = readFileSync(file, 'utf8').split('\n');
+      const kept = lines.filter((l) => !l.includes(DROP_TAG));
+      dropped += lines.length - kept.length;
+      writeFileSync(file, kept.join('\n'));
+    }
+    if (dropped === 0) throw new Error(`no source line tagged '${DROP_TAG}'`);
     return await compileDir(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });

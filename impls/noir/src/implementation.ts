@@ -9,13 +9,13 @@ import { HintError } from './blob.js';
 import { execute, loadCircuit, type Circuit } from './circuit.js';
 import { ChainModel, StateFileError } from './model.js';
 import { initPoseidon } from './poseidon.js';
-import { witnessForBlob, witnessForBlocks, type Witness } from './witness.js';
+import { witnessForBlob, witnessForBlocks, type LeafChoice, type Witness } from './witness.js';
 
 /** Builds the witness for a decoded checkpoint on a model (the model itself is not changed). */
-export function witnessFor(model: ChainModel, cp: Checkpoint): Witness {
+export function witnessFor(model: ChainModel, cp: Checkpoint, choose?: LeafChoice): Witness {
   return cp.form === 'blocks'
-    ? witnessForBlocks(model, cp.header, cp.l1ToL2Messages, cp.blocks.map((b) => ({ blockNumber: b.blockNumber, totalManaUsed: b.totalManaUsed, txs: b.txs })))
-    : witnessForBlob(model, cp.header, cp.l1ToL2Messages, cp.blobFields);
+    ? witnessForBlocks(model, cp.header, cp.l1ToL2Messages, cp.blocks.map((b) => ({ blockNumber: b.blockNumber, totalManaUsed: b.totalManaUsed, txs: b.txs })), choose)
+    : witnessForBlob(model, cp.header, cp.l1ToL2Messages, cp.blobFields, choose);
 }
 
 const rejected = (code: string, message: string): Outcome => ({ v: 1, status: 'rejected', code, message });

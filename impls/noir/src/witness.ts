@@ -7,7 +7,7 @@ import { blockEndMarker, blockEndStateField, checkpointEndMarker, decodeBlob, de
 import { ChainModel, headerHash } from './model.js';
 import { BLOB_SPONGE_IV, P, SIZES } from './params.js';
 import { BlobSponge } from './poseidon.js';
-import type { IndexedLeaf } from './tree.js';
+import type { IndexedLeaf, IndexedTree } from './tree.js';
 
 const hex = (v: bigint) => '0x' + v.toString(16);
 const hexes = (vs: readonly bigint[]) => vs.map(hex);
@@ -31,6 +31,8 @@ export interface Witness {
   outputs: bigint[];
   /** The model after the checkpoint, to keep if the circuit accepts. */
   post: ChainModel;
+  /** Every low-leaf/leaf hint with the tree it was taken from (for hint-fuzzing). */
+  sites: HintSite[];
 }
 
 const zeros = (n: number) => new Array<bigint>(n).fill(0n);
@@ -67,8 +69,31 @@ function markerHint(m: TxMarker) {
   };
 }
 
+/**
+ * Where a low-leaf or leaf hint was made, with the tree as it stood then: hint-fuzzing uses it to
+ * offer the circuit other, genuinely present leaves (another low leaf) with valid paths.
+ */
+export interface HintSite {
+  kind: 'nullifier' | 'public-data';
+  tx: number;
+  op: number;
+  tree: IndexedTree;
+}
+
+/**
+ * Lets a caller (hint-fuzzing) pick the leaf a low-leaf/leaf hint uses instead of the right one;
+ * every later hint is then built consistently on top of that choice, as a cheating prover would.
+ */
+export type LeafChoice = (site: { kind: HintSite['kind']; tx: number; op: number }) => number | undefined;
+
+interface Trace {
+  sites?: HintSite[];
+  choose?: LeafChoice;
+}
+
 /** Applies one tx's tree effects to the model (spec §5.3) and returns its hints. */
-function applyTx(model: ChainModel, tx: TxEffect) {
+function applyTx(model: ChainModel, tx: TxEffect, txSlot: number, trace: Trace) {
+  const sites = trace.sites;
   const h = emptyTxHint();
   // 1. Note hashes: the aligned pair at nextIndex.
   const nh = model.noteHashes;
@@ -81,10 +106,12 @@ function applyTx(model: ChainModel, tx: TxEffect) {
   const pending: (IndexedLeaf | null)[] = [null, null];
   tx.nullifiers.slice(0, SIZES.maxNullifiersPerTx).forEach((v, j) => {
     const hint = h.nullifiers[j];
+    sites?.push({ kind: 'nullifier', tx: txSlot, op: j, tree: nt.clone() });
     // Is the best low leaf the first nullifier of this batch, not yet in the tree?
-    const lowIdx = nt.low(v);
+    const chosen = trace.choose?.({ kind: 'nullifier', tx: txSlot, op: j });
+    const lowIdx = chosen ?? nt.low(v);
     const a = pending[0];
-    if (j === 1 && a && a.key < v && a.key > (nt.leaves[lowIdx]?.key ?? 0n)) {
+    if (chosen === undefined && j === 1 && a && a.key < v && a.key > (nt.leaves[lowIdx]?.key ?? 0n)) {
       hint.low_is_pending = true;
       pending[1] = { key: v, value: 0n, nextKey: a.nextKey, nextIndex: a.nextIndex };
       pending[0] = { ...a, nextKey: v, nextIndex: start + 1 };
@@ -105,8 +132,11 @@ function applyTx(model: ChainModel, tx: TxEffect) {
   const pt = model.publicData;
   tx.publicDataWrites.slice(0, SIZES.maxPublicDataWritesPerTx).forEach(([slot, value], j) => {
     const hint = h.public_data[j];
-    const existing = pt.find(slot);
-    const idx = existing >= 0 ? existing : pt.low(slot);
+    sites?.push({ kind: 'public-data', tx: txSlot, op: j, tree: pt.clone() });
+    const chosen = trace.choose?.({ kind: 'public-data', tx: txSlot, op: j });
+    const found = pt.find(slot);
+    const existing = chosen === undefined ? found : pt.leaves[chosen]?.key === slot ? chosen : -1;
+    const idx = chosen ?? (existing >= 0 ? existing : pt.low(slot));
     const leaf = pt.leaves[idx]!;
     Object.assign(hint, {
       is_update: existing >= 0, leaf_slot: hex(leaf.key), leaf_value: hex(leaf.value), leaf_next_slot: hex(leaf.nextKey),
@@ -128,7 +158,7 @@ function applyTx(model: ChainModel, tx: TxEffect) {
  * Runs the blocks on `model` (mutated) and returns the hints, the blob fields the STF would
  * publish (spec §6) and the statement's outputs.
  */
-function run(model: ChainModel, header: CheckpointHeader, messages: readonly bigint[], blocks: readonly BlockInput[]) {
+function run(model: ChainModel, header: CheckpointHeader, messages: readonly bigint[], blocks: readonly BlockInput[], trace: Trace) {
   if (blocks.length > SIZES.maxBlocksPerCheckpoint) throw new HintError(`more than ${SIZES.maxBlocksPerCheckpoint} blocks: beyond the circuit`);
   const hints = {
     l1_to_l2_siblings: hexes(model.l1ToL2.tree.siblings(model.l1ToL2.leaves.length >> 2, 2)),
@@ -146,7 +176,7 @@ function run(model: ChainModel, header: CheckpointHeader, messages: readonly big
     let fees = 0n;
     block.txs.forEach((tx, ti) => {
       const fields = encodeTx(tx);
-      const h = applyTx(model, tx);
+      const h = applyTx(model, tx, bi * SIZES.maxTxsPerBlock + ti, trace);
       Object.assign(h, markerHint(block.markers?.[ti] ?? decodeTxMarker(fields[0])));
       hints.txs[bi * SIZES.maxTxsPerBlock + ti] = h;
       blob.push(...fields);
@@ -191,17 +221,18 @@ function circuitInputs(pre: bigint[], header: CheckpointHeader, messages: readon
 }
 
 /** Witness for a `blocks`-form checkpoint: our encoder makes the blob the circuit reads. */
-export function witnessForBlocks(model: ChainModel, header: CheckpointHeader, messages: readonly bigint[], blocks: readonly BlockInput[]): Witness {
+export function witnessForBlocks(model: ChainModel, header: CheckpointHeader, messages: readonly bigint[], blocks: readonly BlockInput[], choose?: LeafChoice): Witness {
   if (messages.length > SIZES.l1ToL2MsgsPerCheckpoint) throw new HintError('more L1-to-L2 messages than the statement holds');
   const pre = model.preState();
   const post = model.clone();
-  const { hints, blob, outputs } = run(post, header, messages, blocks);
+  const sites: HintSite[] = [];
+  const { hints, blob, outputs } = run(post, header, messages, blocks, { sites, choose });
   if (blob.length > SIZES.maxBlobFields) throw new HintError(`${blob.length} blob fields: more than the statement holds`);
-  return { inputs: circuitInputs(pre, header, messages, blob, hints), blob, outputs, post };
+  return { inputs: circuitInputs(pre, header, messages, blob, hints), blob, outputs, post, sites };
 }
 
 /** Witness for a `blob`-form checkpoint: the given fields, decoded only to find the hints. */
-export function witnessForBlob(model: ChainModel, header: CheckpointHeader, messages: readonly bigint[], fields: readonly bigint[]): Witness {
+export function witnessForBlob(model: ChainModel, header: CheckpointHeader, messages: readonly bigint[], fields: readonly bigint[], choose?: LeafChoice): Witness {
   if (messages.length > SIZES.l1ToL2MsgsPerCheckpoint) throw new HintError('more L1-to-L2 messages than the statement holds');
   if (fields.length > SIZES.maxBlobFields) throw new HintError(`${fields.length} blob fields: more than the statement holds`);
   const decoded = decodeBlob(fields);
@@ -213,6 +244,7 @@ export function witnessForBlob(model: ChainModel, header: CheckpointHeader, mess
     txs: b.txs.map((t) => t.effect),
     markers: b.txs.map((t) => t.marker),
   }));
-  const { hints, outputs } = run(post, header, messages, blocks);
-  return { inputs: circuitInputs(pre, header, messages, fields, hints), blob: [...fields], outputs, post };
+  const sites: HintSite[] = [];
+  const { hints, outputs } = run(post, header, messages, blocks, { sites, choose });
+  return { inputs: circuitInputs(pre, header, messages, fields, hints), blob: [...fields], outputs, post, sites };
 }

@@ -95,9 +95,15 @@ describe('noir: agreement with ts and rust on generated small checkpoints', () =
   });
 });
 
+type DeepMutable<T> = T extends bigint | number | string | boolean | null ? T : T extends readonly (infer U)[] ? DeepMutable<U>[] : { -readonly [K in keyof T]: DeepMutable<T[K]> };
+
 /** A checkpoint §7 rejects, made from a valid one (a different rule each time). */
-function invalidVariant(cp: Extract<Checkpoint, { form: 'blocks' }>, i: number): Checkpoint {
-  const c = structuredClone(cp);
+function invalidVariant(cp: Extract<Checkpoint, { form: "blocks" }>, i: number): Checkpoint {
+  return mutate(cp, i) as unknown as Checkpoint;
+}
+
+function mutate(cp: Extract<Checkpoint, { form: "blocks" }>, i: number) {
+  const c = structuredClone(cp) as DeepMutable<typeof cp>;
   const txs = c.blocks.flatMap((b) => b.txs);
   switch (i % 8) {
     case 0:
