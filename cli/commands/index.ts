@@ -3,6 +3,8 @@
 
 import type { Command } from '../shared.js';
 import { applyCommand, genCommand, genesisCommand } from './files.js';
+import { hintFuzzCommand } from './hint-fuzz.js';
+import { proveCommand, verifyProofCommand } from './proofs.js';
 import { runCommand } from './run.js';
 
-export const COMMANDS: Command[] = [runCommand, genesisCommand, genCommand, applyCommand];
+export const COMMANDS: Command[] = [runCommand, genesisCommand, genCommand, applyCommand, proveCommand, verifyProofCommand, hintFuzzCommand];
