@@ -97,6 +97,37 @@ describe('noir: agreement with ts and rust on generated small checkpoints', () =
 
 type DeepMutable<T> = T extends bigint | number | string | boolean | null ? T : T extends readonly (infer U)[] ? DeepMutable<U>[] : { -readonly [K in keyof T]: DeepMutable<T[K]> };
 
+describe('noir: interface behaviour', () => {
+  it('refuses the aztec profile at genesis, a state no chain reaches at restore', async () => {
+    const noir = new NoirImplementation();
+    const g = await noir.genesis({ profile: 'aztec', chainId: 31337n, version: 1n });
+    expect(g.kind).toBe('protocol-error');
+    expect((g as { message: string }).message).toMatch(/small/);
+    expect((await noir.restore(new Uint8Array([1, 2, 3]))).kind).toBe('protocol-error');
+    expect((await noir.apply(new Uint8Array([0xc0]))).kind).toBe('protocol-error'); // before genesis
+    await noir.genesis({ profile: 'small', chainId: 31337n, version: 1n });
+    expect(outcomeOf(await noir.apply(new Uint8Array([0xc0])))).toMatchObject({ status: 'rejected', code: 'E_MALFORMED_INPUT' });
+  });
+
+  it('its snapshots are byte-identical to the ts implementation\'s after the same checkpoints', async () => {
+    const noir = new NoirImplementation();
+    const ts = makeImplementation('ts', 60_000);
+    for (const i of [noir, ts]) await i.genesis({ profile: 'small', chainId: 31337n, version: 1n });
+    const gen = new CheckpointGenerator({ profile: 'small', seed: 3, maxTxs: SIZES.maxTxsPerBlock, maximal: true });
+    for (let k = 0; k < 2; k++) {
+      const bytes = encodeCheckpoint(gen.next());
+      for (const i of [noir, ts]) expect(outcomeOf(await i.apply(bytes)).status).toBe('accepted');
+    }
+    const snap = (await noir.snapshot()) as Uint8Array;
+    expect(Buffer.from(snap).equals(Buffer.from((await ts.snapshot()) as Uint8Array))).toBe(true);
+    // And a restored copy carries on identically.
+    const again = new NoirImplementation();
+    expect((await again.restore(snap)).kind).toBe('ok');
+    const next = encodeCheckpoint(gen.next());
+    expect(covered(outcomeOf(await again.apply(next)))).toEqual(covered(outcomeOf(await noir.apply(next))));
+  });
+});
+
 /** A checkpoint §7 rejects, made from a valid one (a different rule each time). */
 function invalidVariant(cp: Extract<Checkpoint, { form: "blocks" }>, i: number): Checkpoint {
   return mutate(cp, i) as unknown as Checkpoint;
