@@ -30,3 +30,16 @@ export const PROFILE_SIZES: Record<'aztec' | 'small', ProfileSizes> = {
     l1ToL2MsgsPerCheckpoint: 4, prefill: 4, maxBlocksPerCheckpoint: 2, maxTxsPerBlock: 2,
   },
 };
+
+export interface TreeHeights {
+  noteHash: number;
+  nullifier: number;
+  publicData: number;
+  l1ToL2: number;
+  archive: number;
+}
+
+export const TREE_HEIGHTS: Record<'aztec' | 'small', TreeHeights> = {
+  aztec: { noteHash: 42, nullifier: 42, publicData: 40, l1ToL2: 36, archive: 30 },
+  small: { noteHash: 6, nullifier: 6, publicData: 6, l1ToL2: 5, archive: 5 },
+};

@@ -61,9 +61,10 @@ export class CaseBuilder {
     return { profile: this.profile, chainId: this.chainId, version: this.version, checkpoints };
   }
 
-  private checkpoint(plan: CheckpointPlan, chain: Tracked, shadow: ChainState): Uint8Array {
+  private checkpoint(drawn: CheckpointPlan, chain: Tracked, shadow: ChainState): Uint8Array {
     const z = this.sizes;
-    const rng = new Rng(BigInt(plan.seed) * 0x9e3779b97f4a7c15n + 1n);
+    const rng = new Rng(BigInt(drawn.seed) * 0x9e3779b97f4a7c15n + 1n);
+    const plan = drawn.sanitize ? this.sanitizePlan(drawn, rng) : drawn;
     const pending = { nullifiers: [] as bigint[], slots: [] as bigint[] };
 
     let blockPlans = plan.blocks;
@@ -78,8 +79,10 @@ export class CaseBuilder {
       const blockNumber = Math.min(U32_MAX, Math.max(0, expected + bp.numberDelta));
       expected++;
       const totalManaUsed = bp.mana === 1 ? (1n << 48n) - 1n : bp.mana === 2 ? 1n << 48n : BigInt(bp.manaValue);
-      return { blockNumber, totalManaUsed, txs: bp.txs.map((tp) => this.tx(tp, plan.maximal, chain, pending, rng)) };
+      return { blockNumber, totalManaUsed, txs: bp.txs.map((tp) => this.tx(tp, plan.maximal, plan.sanitize, chain, pending, rng)) };
     });
+
+    if (plan.sanitize) fitBlob(blocks, this.profile === 'small' ? 96 : 24576);
 
     const slotNumber = chain.slot + BigInt(plan.slotDelta);
     const timestamp = chain.timestamp + BigInt(plan.timeDelta);
@@ -104,27 +107,35 @@ export class CaseBuilder {
       blobFields: null,
     };
 
+    // Clean checkpoints (nothing deliberately broken after encoding) are applied to the shadow in
+    // blocks form: the same state change as their blob form, and it yields the blob fields.
     let model: Checkpoint = blocksForm;
-    if (plan.form === 'blob') {
-      const preview = shadow.preview(blocksForm);
-      if (preview.status === 'accepted') {
-        const blobFields = plan.blobBreak ? breakBlob(preview.blobFields, plan.blobBreak) : preview.blobFields;
-        model = { ...blocksForm, form: 'blob', blocks: null, blobFields };
+    let bytes: Uint8Array;
+    let accepted = false;
+    const clean = !plan.byteBreak && !(plan.form === 'blob' && plan.blobBreak);
+    if (clean) {
+      const outcome = shadow.apply(blocksForm);
+      accepted = outcome.status === 'accepted';
+      if (plan.form === 'blob' && outcome.status === 'accepted') model = { ...blocksForm, form: 'blob', blocks: null, blobFields: outcome.blobFields };
+      bytes = encodeCheckpoint(model);
+    } else {
+      if (plan.form === 'blob') {
+        const preview = shadow.preview(blocksForm);
+        if (preview.status === 'accepted') model = { ...blocksForm, form: 'blob', blocks: null, blobFields: plan.blobBreak ? breakBlob(preview.blobFields, plan.blobBreak) : preview.blobFields };
+      }
+      bytes = encodeCheckpoint(model);
+      if (plan.byteBreak) {
+        const pos = plan.byteBreak.pos % bytes.length;
+        bytes[pos] = bytes[pos] === plan.byteBreak.val ? plan.byteBreak.val ^ 1 : plan.byteBreak.val;
+      }
+      // Advance the shadow exactly as an implementation would.
+      try {
+        accepted = shadow.apply(decodeCheckpoint(bytes)).status === 'accepted';
+      } catch (err) {
+        if (!(err instanceof DecodeError)) throw err;
       }
     }
-    const bytes = encodeCheckpoint(model);
-    if (plan.byteBreak) {
-      const pos = plan.byteBreak.pos % bytes.length;
-      bytes[pos] = bytes[pos] === plan.byteBreak.val ? plan.byteBreak.val ^ 1 : plan.byteBreak.val;
-    }
-
-    // Advance the shadow exactly as an implementation would, and learn the new keys if accepted.
-    let accepted = false;
-    try {
-      accepted = shadow.apply(decodeCheckpoint(bytes)).status === 'accepted';
-    } catch (err) {
-      if (!(err instanceof DecodeError)) throw err;
-    }
+    // Learn the new keys only if the chain took the checkpoint.
     if (accepted) {
       for (const v of pending.nullifiers) chain.addNullifier(v);
       for (const v of pending.slots) chain.addSlot(v);
@@ -150,7 +161,29 @@ export class CaseBuilder {
     }
   }
 
-  private tx(tp: TxPlan, maximal: boolean, chain: Tracked, pending: { nullifiers: bigint[]; slots: bigint[] }, rng: Rng): TxEffect {
+  /** The benign version of a plan: same shape, every incidental rule violation repaired. */
+  private sanitizePlan(p: CheckpointPlan, rng: Rng): CheckpointPlan {
+    const z = this.sizes;
+    const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+    const blocks = (p.blocks.length ? p.blocks : [{ txs: [], numberDelta: 0, mana: 0, manaValue: 0 }]).slice(0, this.lim.maxBlocks).map((b, i) => ({
+      ...b,
+      numberDelta: 0,
+      mana: 0,
+      txs: (i > 0 && b.txs.length === 0 ? [syntheticTx(rng)] : b.txs.slice(0, this.lim.maxTxs)).map((t) => ({
+        ...t,
+        revertCode: t.revertCode & 3,
+        noteHashes: t.noteHashes.map((v) => v || 1n),
+        l2ToL1Msgs: t.l2ToL1Msgs.map((v) => v || 1n),
+        writes: t.writes.map((w) => (w.slot.k === 'fresh' && w.slot.v === 0n && w.value === 0n ? { ...w, value: 1n } : w)),
+        privateLogs: t.privateLogs.map((n) => clamp(n, 1, z.privateLogSizeInFields)),
+        contractClassLog: t.contractClassLog === null || t.contractClassLog === 0 ? null : clamp(t.contractClassLog, 1, z.contractClassLogSizeInFields),
+        over: 0,
+      })),
+    }));
+    return { ...p, blocks, slotDelta: Math.max(1, p.slotDelta), timeDelta: Math.max(1, p.timeDelta), wrongChain: 0, extraMessages: 0, byteBreak: null };
+  }
+
+  private tx(tp: TxPlan, maximal: boolean, sanitize: boolean, chain: Tracked, pending: { nullifiers: bigint[]; slots: bigint[] }, rng: Rng): TxEffect {
     const z = this.sizes;
     const fill = <T>(xs: T[], max: number, over: boolean, make: () => T): T[] => {
       const out = xs.slice(0, max);
@@ -161,8 +194,18 @@ export class CaseBuilder {
     const nonzero = () => 1n + rng.field(P - 1n);
 
     const nullifiers: bigint[] = [];
-    for (const p of tp.nullifiers.slice(0, z.maxNullifiersPerTx)) nullifiers.push(this.pickKey(p, chain.nullifiers, nullifiers, pending.nullifiers));
-    const allNullifiers = fill(nullifiers, z.maxNullifiersPerTx, tp.over === 2, nonzero);
+    // Sanitized: a nullifier that is 0 or already used anywhere moves to the next free value.
+    const usable = (v: bigint) => v !== 0n && !chain.nullifierSet.has(v) && !pending.nullifiers.includes(v) && !nullifiers.includes(v);
+    const free = (v: bigint) => {
+      while (!usable(v)) v = mod(v + 1n);
+      return v;
+    };
+    for (const p of tp.nullifiers.slice(0, z.maxNullifiersPerTx)) {
+      const v = this.pickKey(p, chain.nullifiers, nullifiers, pending.nullifiers);
+      nullifiers.push(sanitize ? free(v) : v);
+    }
+    if (sanitize && nullifiers.length === 0) nullifiers.push(free(nonzero()));
+    const allNullifiers = fill(nullifiers, z.maxNullifiersPerTx, tp.over === 2, () => (sanitize ? free(nonzero()) : nonzero()));
     pending.nullifiers.push(...allNullifiers);
 
     const writes: [bigint, bigint][] = [];
@@ -215,10 +258,54 @@ function syntheticTx(rng: Rng): TxPlan {
   };
 }
 
+/** Blob fields a tx takes (spec §6.2). */
+function txFields(tx: TxEffect): number {
+  const logs = tx.privateLogs.reduce((n, l) => n + 1 + l.length, 0);
+  return 3 + tx.noteHashes.length + tx.nullifiers.length + tx.l2ToL1Msgs.length + 2 * tx.publicDataWrites.length + logs + tx.publicLogs.length + (tx.contractClassLog ? 1 + tx.contractClassLog.fields.length : 0);
+}
+
+/** Sanitized checkpoints must fit MAX_BLOB_FIELDS: drop logs first, then trailing txs. */
+function fitBlob(built: Block[], max: number): void {
+  const blocks = built as { txs: TxEffect[] }[];
+  const total = () => 1 + blocks.reduce((n, b, i) => n + 6 + (i === 0 ? 1 : 0) + b.txs.reduce((m, tx) => m + txFields(tx), 0), 0);
+  for (const b of blocks) {
+    for (let t = 0; t < b.txs.length && total() > max; t++) {
+      b.txs[t] = { ...b.txs[t], privateLogs: [], publicLogs: [], contractClassLog: null };
+    }
+  }
+  for (let i = blocks.length - 1; i >= 0 && total() > max; i--) {
+    const b = blocks[i];
+    while (b.txs.length > (i === 0 ? 0 : 1) && total() > max) b.txs.pop();
+  }
+}
+
+/** Packed parts of the three markers (spec §6.1), as [low bit, width] from the least significant end. */
+const TX_START_PARTS: [number, number][] = [[0, 32], [32, 8], [40, 16], [56, 32], [88, 16], [104, 16], [120, 16], [136, 16], [152, 16], [168, 16]];
+const BLOCK_END_PARTS: [number, number][] = [[0, 16], [16, 32], [48, 64]];
+const CHECKPOINT_END_PARTS: [number, number][] = [[0, 32]];
+
+function markerParts(v: bigint): [number, number][] | null {
+  if (v >> 184n === 2624615704n) return TX_START_PARTS;
+  if (v >> 112n === 3951939007n) return BLOCK_END_PARTS;
+  if (v >> 32n === 2355328067n) return CHECKPOINT_END_PARTS;
+  return null;
+}
+
 function breakBlob(fields: readonly bigint[], b: BlobBreak): bigint[] {
   const out = [...fields];
   const at = (i: number) => i % out.length;
   switch (b.k) {
+    case 'marker': {
+      const markers = out.map((v, i) => [i, markerParts(v)] as const).filter(([, parts]) => parts !== null);
+      if (markers.length === 0) break;
+      const [i, parts] = markers[b.m % markers.length];
+      const [lo, width] = parts![b.part % parts!.length];
+      const mask = (1n << BigInt(width)) - 1n;
+      const part = (out[i] >> BigInt(lo)) & mask;
+      const next = (part + BigInt(b.d) + (mask + 1n)) & mask; // wraps inside the part
+      out[i] = out[i] - (part << BigInt(lo)) + (next << BigInt(lo));
+      break;
+    }
     case 'truncate':
       out.length = Math.max(0, out.length - 1 - b.n);
       break;

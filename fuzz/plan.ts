@@ -59,9 +59,16 @@ export type BlobBreak =
   | { k: 'delete'; i: number }
   | { k: 'insert'; i: number; v: bigint }
   | { k: 'append'; v: bigint }
-  | { k: 'overflow'; i: number; d: number }; // field i := p + d (>= p)
+  | { k: 'overflow'; i: number; d: number } // field i := p + d (>= p)
+  | { k: 'marker'; m: number; part: number; d: number }; // add d to one packed part of the m-th marker (spec §6.1)
 
 export interface CheckpointPlan {
+  /**
+   * Most checkpoints are meant to be valid: the builder repairs incidental breakage (a colliding
+   * key, a zero, an out-of-range length) so that sequences go deep (trees fill, keys accumulate).
+   * The others keep every edge the plan drew.
+   */
+  sanitize: boolean;
   blocks: BlockPlan[];
   /** Slot and timestamp increments; 0 or a negative value breaks sequencing. */
   slotDelta: number;
@@ -132,9 +139,9 @@ const index = fc.nat({ max: 1 << 16 });
 const keyPick: fc.Arbitrary<KeyPick> = fc.oneof(
   { weight: 12, arbitrary: fc.bigInt({ min: 1n, max: P - 1n }).map((v) => ({ k: 'fresh' as const, v })) },
   { weight: 5, arbitrary: fc.record({ i: index, d: fc.constantFrom(1, -1, 2, -2) }).map(({ i, d }) => ({ k: 'near' as const, i, d })) },
-  { weight: 1, arbitrary: index.map((i) => ({ k: 'known' as const, i })) },
-  { weight: 1, arbitrary: index.map((j) => ({ k: 'repeat' as const, j })) },
-  { weight: 1, arbitrary: index.map((j) => ({ k: 'prior' as const, j })) },
+  { weight: 2, arbitrary: index.map((i) => ({ k: 'known' as const, i })) },
+  { weight: 2, arbitrary: index.map((j) => ({ k: 'repeat' as const, j })) },
+  { weight: 2, arbitrary: index.map((j) => ({ k: 'prior' as const, j })) },
 );
 
 /** Slots: updates of existing slots are as interesting as inserts, so they are common. */
@@ -152,7 +159,7 @@ function txArb(profile: 'aztec' | 'small', lim: PlanLimits): fc.Arbitrary<TxPlan
   return fc.record({
     revertCode: fc.oneof({ weight: 30, arbitrary: fc.nat({ max: 3 }) }, { weight: 1, arbitrary: fc.integer({ min: 4, max: 255 }) }),
     txHash: anyField,
-    fee: fc.oneof({ weight: 10, arbitrary: fc.bigInt({ min: 0n, max: 1n << 40n }) }, { weight: 1, arbitrary: anyField }),
+    fee: fc.oneof({ weight: 4, arbitrary: fc.bigInt({ min: 0n, max: 1n << 40n }) }, { weight: 1, arbitrary: anyField }),
     noteHashes: fc.array(nonZeroField, { maxLength: cap(z.maxNoteHashesPerTx) }),
     nullifiers: fc.oneof(
       { weight: 40, arbitrary: fc.array(keyPick, { minLength: 1, maxLength: cap(z.maxNullifiersPerTx) }) },
@@ -166,8 +173,8 @@ function txArb(profile: 'aztec' | 'small', lim: PlanLimits): fc.Arbitrary<TxPlan
     ),
     publicLogs: fc.nat({ max: Math.min(z.maxPublicLogsLength, 8) }),
     contractClassLog: fc.oneof(
-      { weight: 6, arbitrary: fc.constant(null) },
-      { weight: 2, arbitrary: fc.integer({ min: 1, max: Math.min(z.contractClassLogSizeInFields, 4) }) },
+      { weight: 30, arbitrary: fc.constant(null) },
+      { weight: 10, arbitrary: fc.integer({ min: 1, max: Math.min(z.contractClassLogSizeInFields, 4) }) },
       { weight: 1, arbitrary: fc.constantFrom(0, z.contractClassLogSizeInFields + 1) },
     ),
     over: fc.oneof({ weight: 60, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 6 }) }),
@@ -183,6 +190,8 @@ function blockArb(profile: 'aztec' | 'small', lim: PlanLimits): fc.Arbitrary<Blo
   });
 }
 
+// Marker edits are listed several times: they reach the decoder's checks that random field
+// edits almost never do (a revert code of 4, a count one too high).
 const blobBreak: fc.Arbitrary<BlobBreak> = fc.oneof(
   fc.record({ k: fc.constant('truncate' as const), n: fc.nat({ max: 8 }) }),
   fc.record({ k: fc.constant('set' as const), i: index, v: anyField }),
@@ -191,11 +200,16 @@ const blobBreak: fc.Arbitrary<BlobBreak> = fc.oneof(
   fc.record({ k: fc.constant('insert' as const), i: index, v: anyField }),
   fc.record({ k: fc.constant('append' as const), v: anyField }),
   fc.record({ k: fc.constant('overflow' as const), i: index, d: fc.nat({ max: 2 }) }),
+  fc.record({ k: fc.constant('marker' as const), m: index, part: index, d: fc.constantFrom(1, -1, 2, 4) }),
+  fc.record({ k: fc.constant('marker' as const), m: index, part: index, d: fc.constantFrom(1, -1, 2, 4) }),
+  fc.record({ k: fc.constant('marker' as const), m: index, part: index, d: fc.constantFrom(1, -1, 2, 4) }),
+  fc.record({ k: fc.constant('marker' as const), m: index, part: index, d: fc.constantFrom(1, -1, 2, 4) }),
 );
 
 function checkpointArb(profile: 'aztec' | 'small', lim: PlanLimits): fc.Arbitrary<CheckpointPlan> {
   const z = PROFILE_SIZES[profile];
   return fc.record({
+    sanitize: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
     blocks: fc.oneof(
       { weight: 40, arbitrary: fc.array(blockArb(profile, lim), { minLength: 1, maxLength: lim.maxBlocks }) },
       { weight: 1, arbitrary: fc.array(blockArb(profile, lim), { maxLength: lim.maxBlocks + 1 }) },
@@ -211,14 +225,15 @@ function checkpointArb(profile: 'aztec' | 'small', lim: PlanLimits): fc.Arbitrar
     extraMessages: fc.oneof({ weight: 60, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }),
     maximal: rare(7),
     form: fc.constantFrom('blocks' as const, 'blob' as const),
-    blobBreak: fc.oneof({ weight: 8, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: blobBreak }),
+    blobBreak: fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: blobBreak }),
     byteBreak: fc.oneof({ weight: 60, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.record({ pos: index, val: fc.nat({ max: 255 }) }) }),
     seed: fc.nat(),
   });
 }
 
 export function casePlanArb(profile: 'aztec' | 'small', lim: PlanLimits = planLimits(profile)): fc.Arbitrary<CasePlan> {
-  return fc.record({ checkpoints: fc.array(checkpointArb(profile, lim), { minLength: 1, maxLength: lim.maxCheckpoints }) });
+  // size 'max': long sequences are as likely as short ones, since depth is what fills trees.
+  return fc.record({ checkpoints: fc.array(checkpointArb(profile, lim), { minLength: 1, maxLength: lim.maxCheckpoints, size: 'max' }) });
 }
 
 const mutationOp: fc.Arbitrary<MutationOp> = fc.oneof(

@@ -3,7 +3,8 @@
 
 import { DecodeError, decodeChainState, decodeCheckpoint, encodeChainState } from '../../core/codec.js';
 import type { Outcome } from '../../core/schema.js';
-import { ChainState, fromStateFile, toStateFile, type Outcome as TsOutcome } from '../ts/src/index.js';
+import * as tsStf from '../ts/src/index.js';
+import type { Outcome as TsOutcome } from '../ts/src/index.js';
 import type { CallResult, GenesisParams, Implementation } from '../implementation.js';
 
 export function toCanonicalOutcome(o: TsOutcome): Outcome {
@@ -22,14 +23,21 @@ export function toCanonicalOutcome(o: TsOutcome): Outcome {
   };
 }
 
+/** The TypeScript STF's module surface; tests pass a deliberately faulty copy (fuzz/test/mutants.ts). */
+export type TsStfModule = Pick<typeof tsStf, 'ChainState' | 'fromStateFile' | 'toStateFile'>;
+
 export class InProcessTsImplementation implements Implementation {
-  readonly name = 'ts';
   readonly inProcess = true;
-  private state: ChainState | null = null;
+  private state: tsStf.ChainState | null = null;
+
+  constructor(
+    readonly name = 'ts',
+    private readonly stf: TsStfModule = tsStf,
+  ) {}
 
   async genesis(p: GenesisParams) {
     const t0 = performance.now();
-    this.state = ChainState.genesis(p.profile, { chainId: p.chainId, version: p.version });
+    this.state = this.stf.ChainState.genesis(p.profile, { chainId: p.chainId, version: p.version });
     return { kind: 'ok' as const, elapsedMs: performance.now() - t0 };
   }
 
@@ -54,13 +62,13 @@ export class InProcessTsImplementation implements Implementation {
 
   async snapshot(): Promise<Uint8Array | CallResult> {
     if (!this.state) return { kind: 'protocol-error', message: 'snapshot before genesis or restore', elapsedMs: 0 };
-    return encodeChainState(toStateFile(this.state));
+    return encodeChainState(this.stf.toStateFile(this.state));
   }
 
   async restore(state: Uint8Array) {
     const t0 = performance.now();
     try {
-      this.state = fromStateFile(decodeChainState(state));
+      this.state = this.stf.fromStateFile(decodeChainState(state));
       return { kind: 'ok' as const, elapsedMs: performance.now() - t0 };
     } catch (err) {
       return { kind: 'protocol-error' as const, message: `restore: ${(err as Error).message}`, elapsedMs: performance.now() - t0 };

@@ -1,0 +1,248 @@
+// The fuzz loop of one worker: draw a plan (a fresh case, or a mutation of a corpus case), build
+// it, run it through the oracle, keep cases that show new behaviour, and shrink every new finding
+// to a minimal reproducer. Everything random comes from one fast-check Random seeded from
+// (seed, worker), so a run is replayed exactly by the same seed, worker count and corpus.
+
+import fc from 'fast-check';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { PROFILE_SIZES, TREE_HEIGHTS } from '../core/params.js';
+import type { Outcome } from '../core/schema.js';
+import type { Case } from '../corpus/case.js';
+import type { Implementation } from '../impls/implementation.js';
+import { findingSignature, Oracle, type CaseResult, type Finding } from '../oracle/run.js';
+import { CaseBuilder } from './build.js';
+import { mutateCase } from './mutate.js';
+import { casePlanArb, mutationPlanArb, type CasePlan, type MutationPlan } from './plan.js';
+
+export interface EngineOptions {
+  profile: 'aztec' | 'small';
+  seed: bigint;
+  /** This worker's index: each worker draws from its own stream. */
+  worker?: number;
+  /** Stop after this many cases (this worker's share). */
+  runs?: number;
+  /** Stop at this wall-clock time (ms since the epoch). */
+  deadline?: number;
+  impls: Implementation[];
+  corpus?: Case[];
+  /** Share of cases made by mutating the corpus (when it is not empty). */
+  mutationRate?: number;
+  /** Shrink attempts (oracle runs) per finding, and a time limit for them. */
+  shrinkBudget?: number;
+  shrinkTimeMs?: number;
+  /** Stop at the first finding (tests and `--stop-on-finding`). */
+  stopOnFinding?: boolean;
+  maxCorpus?: number;
+  onFinding?: (f: EngineFinding) => void;
+  onNovel?: (c: Case) => void;
+  onProgress?: (s: EngineStats) => void;
+  progressEveryMs?: number;
+}
+
+export interface EngineStats {
+  worker: number;
+  /** Cases run (each from genesis). */
+  execs: number;
+  /** Checkpoints applied by every implementation. */
+  checkpoints: number;
+  /** Distinct findings (by signature). */
+  findings: number;
+  corpusSize: number;
+  genMs: number;
+  implMs: Record<string, number>;
+  compareMs: number;
+  shrinkMs: number;
+  elapsedMs: number;
+}
+
+export interface EngineFinding {
+  finding: Finding;
+  signature: string;
+  /** The minimized reproducer. */
+  reproducer: Case;
+  /** Checkpoints in the case as first found, before shrinking. */
+  originalCheckpoints: number;
+  /** The first implementation's outcomes on the reproducer (expected values for a regression). */
+  outcomes: (Outcome | null)[];
+  iteration: number;
+  worker: number;
+  /** Cases drawn by this worker up to and including the one that showed the finding. */
+  execsToFind: number;
+  msToFind: number;
+  shrinkAttempts: number;
+  shrinkMs: number;
+}
+
+/** 64-bit mixing (SplitMix64 finalizer) so nearby seeds and workers give unrelated streams. */
+function mix(seed: bigint, worker: number): number {
+  let z = BigInt.asUintN(64, seed + BigInt(worker) * 0x9e3779b97f4a7c15n);
+  z = BigInt.asUintN(64, (z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n);
+  z = BigInt.asUintN(64, (z ^ (z >> 27n)) * 0x94d049bb133111ebn);
+  return Number(BigInt.asIntN(32, z ^ (z >> 31n)));
+}
+
+type Drawn = { kind: 'gen'; value: fc.Value<CasePlan> } | { kind: 'mut'; value: fc.Value<MutationPlan> };
+
+export class FuzzEngine {
+  private readonly oracle: Oracle;
+  private readonly builder: CaseBuilder;
+  private readonly corpus: Case[];
+  private readonly features = new Set<string>();
+  private readonly seen = new Set<string>();
+  private readonly genArb: fc.Arbitrary<CasePlan>;
+  private stopped = false;
+  readonly stats: EngineStats;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.oracle = new Oracle(opts.impls);
+    this.builder = new CaseBuilder(opts.profile);
+    this.corpus = [...(opts.corpus ?? [])].filter((c) => c.profile === opts.profile);
+    this.genArb = casePlanArb(opts.profile);
+    this.stats = { worker: opts.worker ?? 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: this.corpus.length, genMs: 0, implMs: Object.fromEntries(opts.impls.map((i) => [i.name, 0])), compareMs: 0, shrinkMs: 0, elapsedMs: 0 };
+  }
+
+  /** Asks the loop to finish after the current case (e.g. on SIGINT). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private build(d: Drawn['kind'], plan: CasePlan | MutationPlan): Case {
+    return d === 'gen' ? this.builder.build(plan as CasePlan) : mutateCase(this.corpus, plan as MutationPlan);
+  }
+
+  private account(r: CaseResult) {
+    this.stats.execs++;
+    this.stats.checkpoints += r.checkpointsRun;
+    this.opts.impls.forEach((impl, k) => (this.stats.implMs[impl.name] += r.implMs[k]));
+    this.stats.compareMs += r.compareMs;
+  }
+
+  async run(): Promise<EngineStats> {
+    const o = this.opts;
+    const started = performance.now();
+    const mrng = new fc.Random(xoroshiro128plus(mix(o.seed, o.worker ?? 0)));
+    const mutationRate = o.mutationRate ?? 0.3;
+    let lastProgress = started;
+    for (let it = 0; !this.stopped; it++) {
+      if (o.runs !== undefined && it >= o.runs) break;
+      if (o.deadline !== undefined && Date.now() >= o.deadline) break;
+
+      const t0 = performance.now();
+      // fast-check's runner varies bias over a run too: strong bias finds edges, none finds the rest.
+      const bias = [2, 4, 8, undefined][it % 4];
+      const useMutation = this.corpus.length > 0 && mrng.nextInt(0, 999) < mutationRate * 1000;
+      const drawn: Drawn = useMutation ? { kind: 'mut', value: mutationPlanArb.generate(mrng, bias) } : { kind: 'gen', value: this.genArb.generate(mrng, bias) };
+      const c = this.build(drawn.kind, drawn.value.value);
+      this.stats.genMs += performance.now() - t0;
+
+      const r = await this.oracle.run(c);
+      this.account(r);
+      if (r.finding) {
+        const signature = findingSignature(r.finding);
+        if (!this.seen.has(signature)) {
+          this.seen.add(signature);
+          this.stats.findings++;
+          const found = await this.shrink(drawn, c, r, signature);
+          o.onFinding?.({ ...found, signature, originalCheckpoints: r.checkpointsRun, iteration: it, worker: o.worker ?? 0, execsToFind: it + 1, msToFind: t0 - started + (performance.now() - t0) - found.shrinkMs });
+          if (o.stopOnFinding) break;
+        }
+      } else if (this.isNovel(c, r)) {
+        if (this.corpus.length < (o.maxCorpus ?? 2000)) {
+          this.corpus.push(c);
+          this.stats.corpusSize = this.corpus.length;
+          o.onNovel?.(c);
+        }
+      }
+      const now = performance.now();
+      if (o.onProgress && now - lastProgress >= (o.progressEveryMs ?? 500)) {
+        lastProgress = now;
+        this.stats.elapsedMs = now - started;
+        o.onProgress({ ...this.stats, implMs: { ...this.stats.implMs } });
+      }
+    }
+    this.stats.elapsedMs = performance.now() - started;
+    return this.stats;
+  }
+
+  /** New behaviour: an outcome code, a code after an accepted checkpoint, or a tree at or near full. */
+  private isNovel(c: Case, r: CaseResult): boolean {
+    const heights = TREE_HEIGHTS[c.profile];
+    const z = PROFILE_SIZES[c.profile];
+    const fresh: string[] = [];
+    let prev = 'genesis';
+    r.outcomes.forEach((out, i) => {
+      const code = out === null ? 'none' : out.status === 'accepted' ? 'ok' : out.code;
+      fresh.push(code, `${prev}>${code}`, `${code}#${Math.min(i, 8)}`);
+      if (out?.status === 'accepted') {
+        const fill = (name: string, next: bigint, height: number, step: number) => {
+          const room = (1n << BigInt(height)) - next;
+          if (room === 0n) fresh.push(`${name}:full`);
+          else if (room <= BigInt(step)) fresh.push(`${name}:one-batch-left`);
+        };
+        fill('l1ToL2', out.state[1], heights.l1ToL2, z.l1ToL2MsgsPerCheckpoint);
+        fill('noteHash', out.state[3], heights.noteHash, z.maxNoteHashesPerTx);
+        fill('nullifier', out.state[5], heights.nullifier, z.maxNullifiersPerTx);
+        fill('publicData', out.state[7], heights.publicData, 1);
+        fill('archive', out.archive[1], heights.archive, 1);
+        fresh.push(`blocks:${out.blockHeaderHashes.length}`);
+      }
+      prev = code;
+    });
+    let novel = false;
+    for (const f of fresh) if (!this.features.has(f)) (this.features.add(f), (novel = true));
+    return novel;
+  }
+
+  /**
+   * Greedy shrinking: take the first smaller plan fast-check proposes that still shows the same
+   * finding, repeat until none does or the budget is spent; then drop checkpoints the finding
+   * does not need (after it, then one by one before it).
+   */
+  private async shrink(drawn: Drawn, c: Case, r: CaseResult, signature: string) {
+    const t0 = performance.now();
+    const budget = this.opts.shrinkBudget ?? 300;
+    const until = t0 + (this.opts.shrinkTimeMs ?? 30_000);
+    let attempts = 0;
+    let best = { c, r };
+    const tries = async (candidate: Case): Promise<boolean> => {
+      attempts++;
+      const res = await this.oracle.run(candidate);
+      this.account(res);
+      // Same finding, and no later in the sequence than the best so far: never a longer reproducer.
+      if (res.finding && findingSignature(res.finding) === signature && res.checkpointsRun <= best.r.checkpointsRun) {
+        best = { c: candidate, r: res };
+        return true;
+      }
+      return false;
+    };
+
+    const arb = (drawn.kind === 'gen' ? this.genArb : mutationPlanArb) as fc.Arbitrary<CasePlan | MutationPlan>;
+    let value: fc.Value<CasePlan | MutationPlan> = drawn.value;
+    outer: while (attempts < budget) {
+      for (const candidate of arb.shrink(value.value, value.context)) {
+        if (attempts >= budget || performance.now() > until) break outer;
+        if (await tries(this.build(drawn.kind, candidate.value))) {
+          value = candidate;
+          continue outer;
+        }
+      }
+      break;
+    }
+
+    // Case-level pass: the checkpoints after the divergent one never matter.
+    const cut = (x: Case, n: number): Case => ({ ...x, checkpoints: x.checkpoints.slice(0, n) });
+    if (best.c.checkpoints.length > best.r.checkpointsRun) best = { c: cut(best.c, best.r.checkpointsRun), r: best.r };
+    // Then each earlier checkpoint, once; this pass has its own small budget (one try each).
+    for (let i = best.c.checkpoints.length - 2; i >= 0 && performance.now() <= until; i--) {
+      if (i >= best.c.checkpoints.length - 1) continue;
+      await tries({ ...best.c, checkpoints: best.c.checkpoints.filter((_, k) => k !== i) });
+    }
+    const shrinkMs = performance.now() - t0;
+    this.stats.shrinkMs += shrinkMs;
+    return { finding: best.r.finding!, reproducer: best.c, outcomes: best.r.outcomes, shrinkAttempts: attempts, shrinkMs };
+  }
+
+  async close(): Promise<void> {
+    await this.oracle.close();
+  }
+}

@@ -1,0 +1,61 @@
+// Shared by the fault-injection test files (split in two so vitest runs them on both cores): runs
+// the fuzzer on the real TypeScript STF beside one mutant and checks what it reports.
+
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { InProcessTsImplementation } from '../../impls/adapters/in-process-ts.js';
+import { describeFinding } from '../../oracle/run.js';
+import { FuzzEngine, type EngineFinding } from '../engine.js';
+import { loadMutant, type Mutant } from './mutants.js';
+
+export interface Budget {
+  /** Cases the fuzzer may draw before it must have reported the fault. */
+  cases: number;
+  /** The largest acceptable reproducer, in checkpoints. */
+  maxCheckpoints: number;
+}
+
+export function faultTest(mutant: Mutant, budget: Budget): void {
+  it(`${mutant.name}: ${mutant.fault}`, async () => {
+    const faulty = await loadMutant(mutant);
+    const findings: EngineFinding[] = [];
+    const engine = new FuzzEngine({
+      profile: 'small',
+      seed: 1n,
+      runs: budget.cases,
+      impls: [new InProcessTsImplementation(), faulty],
+      stopOnFinding: true,
+      // Shrinking bounded by attempts only, so the reproducer does not depend on machine speed.
+      shrinkBudget: 80,
+      shrinkTimeMs: Number.POSITIVE_INFINITY,
+      onFinding: (f) => findings.push(f),
+    });
+    const t0 = performance.now();
+    await engine.run();
+    await engine.close();
+    expect(findings, `no divergence within ${budget.cases} cases`).toHaveLength(1);
+    const f = findings[0];
+    // Kept for the record (not committed): what each fault needed on this machine.
+    const dir = join(import.meta.dirname, '../../.difftower');
+    mkdirSync(dir, { recursive: true });
+    appendFileSync(
+      join(dir, 'fault-detection.jsonl'),
+      JSON.stringify({
+        mutant: mutant.name,
+        budget: budget.cases,
+        casesToFind: f.execsToFind,
+        msToFind: Math.round(f.msToFind),
+        checkpointsBeforeShrink: f.originalCheckpoints,
+        checkpointsAfterShrink: f.reproducer.checkpoints.length,
+        shrinkAttempts: f.shrinkAttempts,
+        shrinkMs: Math.round(f.shrinkMs),
+        totalMs: Math.round(performance.now() - t0),
+        finding: describeFinding(f.finding),
+      }) + '\n',
+    );
+    expect(f.finding.rightImpl).toBe(faulty.name);
+    expect(f.finding.checkpoint).toBe(f.reproducer.checkpoints.length);
+    expect(f.reproducer.checkpoints.length).toBeLessThanOrEqual(budget.maxCheckpoints);
+  });
+}
