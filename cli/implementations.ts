@@ -17,7 +17,10 @@ export function makeImplementation(name: string, timeoutMs: number): Implementat
   if (name === 'rust') return new WasmImplementation('rust', join(ROOT, 'dist/rust-wasm/stf.js'), { timeoutMs });
   if (name.startsWith('cmd:') && name.trim().length > 4) {
     const [program, ...args] = name.slice(4).trim().split(/\s+/);
-    return new SubprocessImplementation(program.split('/').pop()!, program, args, { timeoutMs });
+    // Named after the program, and its last argument when that is a script (`tsx:faulty-stdio.ts`).
+    const base = (p: string) => p.split('/').pop()!;
+    const label = args.length ? `${base(program)}:${base(args[args.length - 1])}` : base(program);
+    return new SubprocessImplementation(label, program, args, { timeoutMs });
   }
   throw new UsageError(`unknown implementation '${name}' (expected ${IMPLEMENTATION_NAMES})`);
 }

@@ -41,7 +41,9 @@ export interface EngineOptions {
 
 export interface EngineStats {
   worker: number;
-  /** Cases run (each from genesis). */
+  /** Cases drawn (generated or mutated). */
+  cases: number;
+  /** Oracle runs, shrinking included (each from genesis). */
   execs: number;
   /** Checkpoints applied by every implementation. */
   checkpoints: number;
@@ -98,7 +100,7 @@ export class FuzzEngine {
     this.builder = new CaseBuilder(opts.profile);
     this.corpus = [...(opts.corpus ?? [])].filter((c) => c.profile === opts.profile);
     this.genArb = casePlanArb(opts.profile);
-    this.stats = { worker: opts.worker ?? 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: this.corpus.length, genMs: 0, implMs: Object.fromEntries(opts.impls.map((i) => [i.name, 0])), compareMs: 0, shrinkMs: 0, elapsedMs: 0 };
+    this.stats = { worker: opts.worker ?? 0, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: this.corpus.length, genMs: 0, implMs: Object.fromEntries(opts.impls.map((i) => [i.name, 0])), compareMs: 0, shrinkMs: 0, elapsedMs: 0 };
   }
 
   /** Asks the loop to finish after the current case (e.g. on SIGINT). */
@@ -136,6 +138,7 @@ export class FuzzEngine {
       this.stats.genMs += performance.now() - t0;
 
       const r = await this.oracle.run(c);
+      this.stats.cases++;
       this.account(r);
       if (r.finding) {
         const signature = findingSignature(r.finding);

@@ -3,8 +3,10 @@
 
 import type { Command } from '../shared.js';
 import { applyCommand, genCommand, genesisCommand } from './files.js';
+import { fuzzCommand } from './fuzz.js';
 import { hintFuzzCommand } from './hint-fuzz.js';
 import { proveCommand, verifyProofCommand } from './proofs.js';
+import { replayCommand } from './replay.js';
 import { runCommand } from './run.js';
 
-export const COMMANDS: Command[] = [runCommand, genesisCommand, genCommand, applyCommand, proveCommand, verifyProofCommand, hintFuzzCommand];
+export const COMMANDS: Command[] = [fuzzCommand, replayCommand, runCommand, genesisCommand, genCommand, applyCommand, proveCommand, verifyProofCommand, hintFuzzCommand];

@@ -117,12 +117,14 @@ export class SubprocessImplementation implements Implementation {
   }
 
   async genesis(p: GenesisParams) {
-    this.start(); // a fresh process: whatever happened before is forgotten
+    // The process is reused while healthy (genesis resets its state, PROTOCOL.md): starting a
+    // program per case would cost more than the case. After a failure it is replaced.
+    if (!this.proc || this.broken) this.start();
     return this.simple({ op: 'genesis', profile: p.profile, chainId: frToBytes(p.chainId), version: frToBytes(p.version) });
   }
 
   async restore(state: Uint8Array) {
-    this.start();
+    if (!this.proc || this.broken) this.start();
     return this.simple({ op: 'restore', state });
   }
 

@@ -1,0 +1,38 @@
+// Worker-thread entry of a multi-worker fuzz run (fuzz/pool.ts): builds its own implementations
+// from their names, runs one FuzzEngine on its share, and reports progress, new corpus cases and
+// findings to the main thread.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { makeImplementations } from '../cli/implementations.js';
+import { FuzzEngine } from './engine.js';
+import type { WorkerMessage, WorkerTask } from './pool.js';
+
+const task = workerData as WorkerTask;
+const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+
+async function main() {
+  const engine = new FuzzEngine({
+    profile: task.profile,
+    seed: task.seed,
+    worker: task.worker,
+    runs: task.runs,
+    deadline: task.deadline,
+    impls: makeImplementations(task.impls, task.timeoutMs),
+    corpus: task.corpus,
+    shrinkBudget: task.shrinkBudget,
+    stopOnFinding: task.stopOnFinding,
+    progressEveryMs: 250,
+    onProgress: (stats) => post({ type: 'progress', stats }),
+    onNovel: (c) => post({ type: 'novel', case: c }),
+    onFinding: (finding) => post({ type: 'finding', finding }),
+  });
+  parentPort!.on('message', (m: { type: string }) => m.type === 'stop' && engine.stop());
+  try {
+    const stats = await engine.run();
+    post({ type: 'done', stats });
+  } finally {
+    await engine.close();
+  }
+}
+
+main().catch((err) => post({ type: 'error', message: String((err as Error)?.stack ?? err) }));
