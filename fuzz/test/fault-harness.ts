@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { InProcessTsImplementation } from '../../impls/adapters/in-process-ts.js';
 import { describeFinding } from '../../oracle/run.js';
+import { writeCaseFile } from '../../corpus/case.js';
 import { FuzzEngine, type EngineFinding } from '../engine.js';
 import { loadMutant, type Mutant } from './mutants.js';
 
@@ -54,6 +55,13 @@ export function faultTest(mutant: Mutant, budget: Budget): void {
         finding: describeFinding(f.finding),
       }) + '\n',
     );
+    // The reproducer, for promotion to corpus/regressions (difftower replay --record).
+    writeCaseFile(join(dir, 'fault-findings'), `${mutant.name}-`, {
+      v: 1,
+      kind: 'difftower-case',
+      ...f.reproducer,
+      meta: { origin: 'finding', note: `reproducer of the ${mutant.name} mutant: ${mutant.fault}`, seed: '1', iteration: f.iteration, finding: { ...f.finding } },
+    });
     expect(f.finding.rightImpl).toBe(faulty.name);
     expect(f.finding.checkpoint).toBe(f.reproducer.checkpoints.length);
     expect(f.reproducer.checkpoints.length).toBeLessThanOrEqual(budget.maxCheckpoints);
