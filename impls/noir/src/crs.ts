@@ -3,7 +3,7 @@
 // crs.lock beside the points) -> undefined, i.e. bb.js's own download on a networked machine.
 
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NOIR_DIR } from './circuit.js';
@@ -35,6 +35,8 @@ export function resolveCrs(explicit?: string): string | undefined {
       copyFileSync(join(COMMITTED_CRS, name), join(dir, name));
     }
     committedCopy = dir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true })); // 2 MB a process
+
   }
   return committedCopy;
 }
