@@ -6,6 +6,7 @@ export default defineConfig({
       'impls/**/test/**/*.test.ts',
       'fuzz/test/**/*.test.ts',
       'contracts/test/**/*.test.ts',
+      'watch/test/**/*.test.ts',
       'test/**/*.test.ts',
     ],
     testTimeout: 120_000,

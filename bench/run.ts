@@ -5,3 +5,5 @@ import { benchStf } from './stf.bench.js';
 await import('./poseidon2.bench.js');
 await benchStf();
 await benchImpls();
+const { benchFuzz } = await import('./fuzz.bench.js');
+await benchFuzz();

@@ -6,7 +6,7 @@ import { encodeCheckpoint } from '../../core/codec.js';
 import { CheckpointGenerator } from '../../core/generate.js';
 import type { Outcome as CanonicalOutcome } from '../../core/schema.js';
 import { ChainState } from '../../impls/ts/src/index.js';
-import { compareResults } from '../../oracle/compare.js';
+import { compareResults, sharedCoverage } from '../../oracle/compare.js';
 import { makeImplementations } from '../implementations.js';
 import { EnvironmentError, EXIT, hex32 as hex, intOf, profileOf, seedOf, type Command } from '../shared.js';
 
@@ -46,7 +46,7 @@ async function run(args: string[]): Promise<number> {
     for (let i = 1; i <= n; i++) {
       const bytes = encodeCheckpoint(gen.next());
       const results = await Promise.all(impls.map((impl) => impl.apply(bytes)));
-      const found = results.slice(1).map((r, k) => ({ impl: impls[k + 1].name, d: compareResults(results[0], r) })).filter((x) => x.d);
+      const found = results.slice(1).map((r, k) => ({ impl: impls[k + 1].name, d: compareResults(results[0], r, sharedCoverage(impls[0].coverage, impls[k + 1].coverage)) })).filter((x) => x.d);
       divergences += found.length;
       const first = results[0];
       const o = first.kind === 'outcome' ? canonicalOutcomeJson(first.outcome) : { status: first.kind };
