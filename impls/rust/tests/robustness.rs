@@ -51,7 +51,7 @@ fn sample() -> Checkpoint {
         l1_to_l2_messages: vec![f(1), f(2)],
         body: Body::Blocks(vec![
             Block { block_number: 1, total_mana_used: 5, txs: vec![tx(1)] },
-            Block { block_number: 2, total_mana_used: 6, txs: vec![tx(2), tx(3)] },
+            Block { block_number: 2, total_mana_used: 6, txs: vec![tx(2)] },
         ]),
     }
 }

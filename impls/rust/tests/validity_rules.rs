@@ -390,9 +390,15 @@ fn block_level_static_rules() {
     blocks_mut(&mut cp)[0].txs.clear();
     accepted(&mut genesis(), &cp);
 
+    // MAX_TXS_PER_BLOCK is 1 in the small profile (§3, §9.1): one tx more is too many, in any block.
     let mut cp = base();
-    blocks_mut(&mut cp)[0].txs = vec![tx(1), tx(2), tx(3)];
-    rejects(&cp, E::TooManyTxs);
+    blocks_mut(&mut cp)[0].txs = vec![tx(1), tx(2)];
+    let m = rejects(&cp, E::TooManyTxs);
+    assert!(m.contains("block 0") && m.contains("2 txs"), "{m}");
+    let mut cp = base();
+    blocks_mut(&mut cp).push(Block { block_number: 2, total_mana_used: 0, txs: vec![tx(2), tx(3)] });
+    let m = rejects(&cp, E::TooManyTxs);
+    assert!(m.contains("block 1"), "{m}");
 
     let mut cp = base();
     blocks_mut(&mut cp)[0].total_mana_used = 1 << 48;
@@ -482,18 +488,60 @@ fn big_tx(seed: u64) -> TxEffect {
     }
 }
 
-#[test]
-fn blob_too_large() {
-    // Two blocks of two maximal txs: 4·31 + 7 + 6 + 1 = 138 > 96 fields.
+/// The largest small checkpoint the static rules allow: two blocks of one maximal tx.
+fn biggest_small() -> Checkpoint {
     let mut cp = base();
     *blocks_mut(&mut cp) = vec![
-        Block { block_number: 1, total_mana_used: 0, txs: vec![big_tx(1), big_tx(2)] },
-        Block { block_number: 2, total_mana_used: 0, txs: vec![big_tx(3), big_tx(4)] },
+        Block { block_number: 1, total_mana_used: 0, txs: vec![big_tx(1)] },
+        Block { block_number: 2, total_mana_used: 0, txs: vec![big_tx(2)] },
     ];
-    rejects(&cp, E::BlobTooLarge);
-    // 2·31 + 7 + 1 = 70 fits.
-    blocks_mut(&mut cp).pop();
-    accepted(&mut genesis(), &cp);
+    cp
+}
+
+/// An aztec-profile tx of `4120 + public_logs` blob fields: 64 full private logs (64·17) and a
+/// full contract-class log (1 + 3023) on top of `tx(seed)`'s single-element lists.
+fn aztec_tx(seed: u64, public_logs: usize) -> TxEffect {
+    TxEffect {
+        private_logs: vec![vec![f(1); 16]; 64],
+        public_logs: vec![f(2); public_logs],
+        contract_class_log: Some(ContractClassLog { contract_address: f(9), fields: vec![f(1); 3023] }),
+        ..tx(seed)
+    }
+}
+
+/// An aztec-profile checkpoint of one block holding `txs`.
+fn aztec_checkpoint(txs: Vec<TxEffect>) -> Checkpoint {
+    let mut cp = Checkpoint { profile: Profile::Aztec, ..base() };
+    *blocks_mut(&mut cp) = vec![Block { block_number: 1, total_mana_used: 0, txs }];
+    cp
+}
+
+fn aztec_genesis() -> Chain {
+    Chain::genesis(Profile::Aztec, f(31337), f(1))
+}
+
+#[test]
+fn blob_too_large() {
+    // With MAX_TXS_PER_BLOCK = 1 the small profile cannot reach its blob limit in the blocks form:
+    // the largest checkpoint the other static rules allow is 2·31 + 7 + 6 + 1 = 76 <= 96 fields.
+    let a = accepted(&mut genesis(), &biggest_small());
+    assert_eq!(a.blob_fields.len(), 76);
+    // So the blocks-form rule is exercised in the aztec profile: three txs of 4120 + L fields in
+    // one block, plus 7 block end fields and the end marker.
+    let fits = aztec_checkpoint(vec![aztec_tx(1, 4096), aztec_tx(2, 4096), aztec_tx(3, 4016)]);
+    let a = accepted(&mut aztec_genesis(), &fits);
+    assert_eq!(a.blob_fields.len(), 24576, "exactly MAX_BLOB_FIELDS fits");
+    let too_large = aztec_checkpoint(vec![aztec_tx(1, 4096), aztec_tx(2, 4096), aztec_tx(3, 4017)]);
+    let m = expect_code(&mut aztec_genesis(), &too_large, E::BlobTooLarge);
+    assert!(m.contains("24577"), "{m}");
+    // Counted over all blocks, the second block's end data included (6 fields, no L1-to-L2 root).
+    let mut two_blocks = aztec_checkpoint(vec![aztec_tx(1, 4096), aztec_tx(2, 4096)]);
+    blocks_mut(&mut two_blocks).push(Block { block_number: 2, total_mana_used: 0, txs: vec![aztec_tx(3, 4010)] });
+    let a = accepted(&mut aztec_genesis(), &two_blocks);
+    assert_eq!(a.blob_fields.len(), 24576);
+    let mut two_blocks = aztec_checkpoint(vec![aztec_tx(1, 4096), aztec_tx(2, 4096)]);
+    blocks_mut(&mut two_blocks).push(Block { block_number: 2, total_mana_used: 0, txs: vec![aztec_tx(3, 4011)] });
+    expect_code(&mut aztec_genesis(), &two_blocks, E::BlobTooLarge);
 }
 
 #[test]
@@ -523,13 +571,18 @@ fn static_rule_precedence() {
     let mut cp = with_tx(|t| t.revert_code = 9);
     blocks_mut(&mut cp).push(Block { block_number: 2, total_mana_used: 0, txs: vec![] });
     rejects(&cp, E::BadRevertCode);
-    // Blob size last.
-    let mut cp = base();
-    *blocks_mut(&mut cp) = vec![
-        Block { block_number: 1, total_mana_used: 0, txs: vec![big_tx(1), big_tx(2)] },
-        Block { block_number: 2, total_mana_used: 0, txs: vec![big_tx(3), TxEffect { revert_code: 7, ..big_tx(4) }] },
-    ];
-    rejects(&cp, E::BadRevertCode);
+    // Blob size last (reachable in the blocks form only in the aztec profile, see blob_too_large):
+    // a bad revert code in the last tx, and a too-long public log list, beat it.
+    let mut chain = aztec_genesis();
+    let cp =
+        aztec_checkpoint(vec![aztec_tx(1, 4096), aztec_tx(2, 4096), TxEffect { revert_code: 7, ..aztec_tx(3, 4096) }]);
+    expect_code(&mut chain, &cp, E::BadRevertCode);
+    let cp = aztec_checkpoint(vec![aztec_tx(1, 4096), aztec_tx(2, 4096), aztec_tx(3, 4097)]);
+    expect_code(&mut chain, &cp, E::PublicLogsTooLong);
+    // ...and so do the block rows: too many txs in the small profile, with every list at its maximum.
+    let mut cp = biggest_small();
+    blocks_mut(&mut cp)[1].txs.push(big_tx(3));
+    rejects(&cp, E::TooManyTxs);
     // Static before sequencing.
     let mut cp = with_tx(|t| t.nullifiers.clear());
     cp.header.chain_id = f(1);
@@ -556,7 +609,7 @@ fn blob_of_txs(txs: &[TxEffect]) -> Checkpoint {
 
 #[test]
 fn static_rules_in_blob_form() {
-    rejects(&blob_of_txs(&[tx(1), tx(2), tx(3)]), E::TooManyTxs);
+    rejects(&blob_of_txs(&[tx(1), tx(2)]), E::TooManyTxs);
     rejects(&blob_of_txs(&[TxEffect { private_logs: vec![vec![]], ..tx(1) }]), E::BadPrivateLogLength);
     rejects(&blob_of_txs(&[TxEffect { nullifiers: vec![], ..tx(1) }]), E::TxWithoutNullifier);
     rejects(&blob_of_txs(&[TxEffect { note_hashes: vec![f(1); 3], ..tx(1) }]), E::TooManyNoteHashes);
@@ -712,10 +765,23 @@ fn nullifier_rules() {
     rejects(&with_tx(|t| t.nullifiers = vec![f(5000), f(3)]), E::NullifierExists); // prefill key 3
                                                                                    // Duplicates before existence.
     rejects(&with_tx(|t| t.nullifiers = vec![f(2), f(2)]), E::DuplicateNullifier);
-    // Existing from an earlier tx of the same block, and from an earlier checkpoint.
+    // Existing from an earlier tx of the same checkpoint (one tx a block in the small profile: the
+    // earlier block), of the same block (aztec profile), and from an earlier checkpoint.
     let mut cp = base();
-    blocks_mut(&mut cp)[0].txs = vec![tx(1), TxEffect { nullifiers: vec![f(1001)], ..tx(2) }];
-    rejects(&cp, E::NullifierExists);
+    blocks_mut(&mut cp).push(Block {
+        block_number: 2,
+        total_mana_used: 0,
+        txs: vec![TxEffect { nullifiers: vec![f(5000), f(1001)], ..tx(2) }],
+    });
+    let m = rejects(&cp, E::NullifierExists);
+    assert!(m.contains("block 1"), "{m}");
+    let same_block = |second: TxEffect| {
+        let mut cp = Checkpoint { profile: Profile::Aztec, ..base() };
+        blocks_mut(&mut cp)[0].txs = vec![tx(1), second];
+        cp
+    };
+    accepted(&mut aztec_genesis(), &same_block(tx(2)));
+    expect_code(&mut aztec_genesis(), &same_block(TxEffect { nullifiers: vec![f(1001)], ..tx(2) }), E::NullifierExists);
     let mut chain = genesis();
     accepted(&mut chain, &base());
     let mut cp = base_after(1);
@@ -779,12 +845,29 @@ fn end_state_mismatch() {
 
 #[test]
 fn blob_form_outcome_is_the_reencoding() {
+    let round_trip = |cp: &Checkpoint, mut chain: Chain| {
+        let mut other = chain.clone();
+        let a = accepted(&mut chain, cp);
+        let b = accepted(&mut other, &Checkpoint { body: Body::Blob(a.blob_fields.clone()), ..cp.clone() });
+        assert_eq!(a, b);
+        assert_eq!(codec::encode_state(&chain), codec::encode_state(&other));
+    };
+    // An empty first block, then a maximal tx.
     let mut cp = base();
+    *blocks_mut(&mut cp) = vec![
+        Block { block_number: 1, total_mana_used: 9, txs: vec![] },
+        Block { block_number: 2, total_mana_used: 0, txs: vec![big_tx(1)] },
+    ];
+    round_trip(&cp, genesis());
+    // Two blocks of one tx each, a maximal and a plain one.
+    let mut cp = biggest_small();
+    blocks_mut(&mut cp)[1].txs = vec![tx(2)];
+    round_trip(&cp, genesis());
+    // Several txs in one block (aztec profile, as small allows one).
+    let mut cp = Checkpoint { profile: Profile::Aztec, ..base() };
     *blocks_mut(&mut cp) = vec![
         Block { block_number: 1, total_mana_used: 9, txs: vec![] },
         Block { block_number: 2, total_mana_used: 0, txs: vec![big_tx(1), tx(2)] },
     ];
-    let a = accepted(&mut genesis(), &cp);
-    let b = accepted(&mut genesis(), &blob(a.blob_fields.clone()));
-    assert_eq!(a, b);
+    round_trip(&cp, aztec_genesis());
 }
