@@ -74,7 +74,7 @@ function poseidonVectors() {
 // ---- profiles (spec §3) -----------------------------------------------------------------------
 const PROFILES = {
   aztec: { noteHash: 42, nullifier: 42, publicData: 40, l1ToL2: 36, archive: 30, maxNoteHashes: 64, maxNullifiers: 64, maxWrites: 64, maxL2ToL1: 8, maxPrivateLogs: 64, privateLogSize: 16, maxPublicLogs: 4096, cclSize: 3023, msgsPerCheckpoint: 1024, prefill: 128, maxBlocks: 72, maxTxs: 65535 },
-  small: { noteHash: 6, nullifier: 6, publicData: 6, l1ToL2: 5, archive: 5, maxNoteHashes: 2, maxNullifiers: 2, maxWrites: 2, maxL2ToL1: 2, maxPrivateLogs: 2, privateLogSize: 3, maxPublicLogs: 6, cclSize: 3, msgsPerCheckpoint: 4, prefill: 4, maxBlocks: 2, maxTxs: 2 },
+  small: { noteHash: 6, nullifier: 6, publicData: 6, l1ToL2: 5, archive: 5, maxNoteHashes: 2, maxNullifiers: 2, maxWrites: 2, maxL2ToL1: 2, maxPrivateLogs: 2, privateLogSize: 3, maxPublicLogs: 6, cclSize: 3, msgsPerCheckpoint: 4, prefill: 4, maxBlocks: 2, maxTxs: 1 },
 };
 
 // ---- world state made of @aztec/merkle-tree trees --------------------------------------------
@@ -343,7 +343,7 @@ write('checkpoints.json', {
   source: '@aztec/stdlib + @aztec/blob-lib 4.1.2 encoders, SpongeBlob and BlockHeader; @aztec/merkle-tree trees; driver after prover-client LightweightCheckpointBuilder',
   sequences: [
     ...(await checkpointVectors('aztec', 2, 3, { maxBlocks: 3, maxTxs: 3, maximal: true })),
-    ...(await checkpointVectors('small', 4, 5, { maxBlocks: 2, maxTxs: 2, maximal: true })),
+    ...(await checkpointVectors('small', 4, 5, { maxBlocks: 2, maxTxs: 1, maximal: true })),
   ],
 });
 console.log(`vectors written to ${outDir}`);

@@ -27,7 +27,7 @@ export const PROFILE_SIZES: Record<'aztec' | 'small', ProfileSizes> = {
   small: {
     maxNoteHashesPerTx: 2, maxNullifiersPerTx: 2, maxPublicDataWritesPerTx: 2, maxL2ToL1MsgsPerTx: 2,
     maxPrivateLogsPerTx: 2, privateLogSizeInFields: 3, maxPublicLogsLength: 6, contractClassLogSizeInFields: 3,
-    l1ToL2MsgsPerCheckpoint: 4, prefill: 4, maxBlocksPerCheckpoint: 2, maxTxsPerBlock: 2,
+    l1ToL2MsgsPerCheckpoint: 4, prefill: 4, maxBlocksPerCheckpoint: 2, maxTxsPerBlock: 1,
   },
 };
 

@@ -28,7 +28,7 @@ describe('difftower CLI', () => {
     const ok = run('run', '--checkpoints', '2', '--impls', `ts,rust,${example}`);
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/\[3 agree\]/);
-    expect(ok.stdout).toMatch(/no divergence \(ts, rust, tsx\)/);
+    expect(ok.stdout).toMatch(/no divergence \(ts, rust, tsx:ts-over-stdio\.ts\)/);
     const bad = run('run', '--checkpoints', '1', '--impls', `ts,cmd:${process.execPath} ${join(root, 'test/fixtures/misbehaving-impl.mjs')} exit`, '--json');
     expect(bad.status).toBe(1);
     const lines = JSON.parse(bad.stdout);

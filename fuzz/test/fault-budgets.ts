@@ -7,7 +7,7 @@ import type { Budget } from './fault-harness.js';
 
 export const TREE_BUDGETS: Record<string, Budget> = {
   'low-leaf-off-by-one': { cases: 30, maxCheckpoints: 1 },
-  'duplicate-in-tx-accepted': { cases: 40, maxCheckpoints: 1 },
+  'duplicate-in-tx-accepted': { cases: 250, maxCheckpoints: 1 },
   'note-hash-padding-skipped': { cases: 30, maxCheckpoints: 1 },
   'sibling-order-swapped': { cases: 30, maxCheckpoints: 1 },
   'public-data-update-appends': { cases: 30, maxCheckpoints: 1 },
@@ -17,8 +17,8 @@ export const TREE_BUDGETS: Record<string, Budget> = {
 export const RULE_BUDGETS: Record<string, Budget> = {
   'header-fields-reordered': { cases: 30, maxCheckpoints: 1 },
   'sponge-iv-wrong': { cases: 30, maxCheckpoints: 1 },
-  'tree-full-off-by-one': { cases: 40, maxCheckpoints: 9 },
-  'slot-rule-dropped': { cases: 400, maxCheckpoints: 4 },
-  'fees-not-reduced': { cases: 120, maxCheckpoints: 1 },
+  'tree-full-off-by-one': { cases: 30, maxCheckpoints: 8 },
+  'slot-rule-dropped': { cases: 30, maxCheckpoints: 1 },
+  'blob-timestamp-unchecked': { cases: 30, maxCheckpoints: 1 },
   'blob-revert-code-bound': { cases: 1000, maxCheckpoints: 1 },
 };

@@ -90,11 +90,11 @@ export const MUTANTS: Mutant[] = [
     to: 'if (header.slotNumber < chain.last.slotNumber)',
   },
   {
-    name: 'fees-not-reduced',
-    fault: 'total fees summed without reduction modulo p',
-    file: 'stf.ts',
-    from: 'block.txs.reduce((acc, tx) => (acc + tx.transactionFee) % P, 0n)',
-    to: 'block.txs.reduce((acc, tx) => acc + tx.transactionFee, 0n) % (P + 1n)',
+    name: 'blob-timestamp-unchecked',
+    fault: "validity rule dropped: a blob's block end marker may carry another timestamp than the header",
+    file: 'validate.ts',
+    from: "if (t !== header.timestamp) reject('E_TIMESTAMP'",
+    to: "if (t !== header.timestamp && false) reject('E_TIMESTAMP'",
   },
   {
     name: 'blob-revert-code-bound',

@@ -1,6 +1,6 @@
 // The `small` profile as this implementation's circuit is built (impls/noir/circuit/src/params.nr
-// is the authority; these mirror it for the hint generator). Spec/STF.md §3, except
-// MAX_TXS_PER_BLOCK (1, not 2: see impls/noir/README.md, "Gate budget").
+// is the authority; these mirror it for the hint generator). Spec/STF.md §3 (MAX_TXS_PER_BLOCK
+// is 1 so that the circuit fits 2^15 gates: spec §9.1, impls/noir/README.md "Gate budget").
 
 export const P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 

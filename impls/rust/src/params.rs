@@ -79,7 +79,7 @@ const SMALL: Params = Params {
     nullifier_prefill: 4,
     public_data_prefill: 4,
     max_blocks_per_checkpoint: 2,
-    max_txs_per_block: 2,
+    max_txs_per_block: 1,
     max_blob_fields: 96,
 };
 

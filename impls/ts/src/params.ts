@@ -71,7 +71,7 @@ export const SMALL: Params = {
   nullifierPrefill: 4,
   publicDataPrefill: 4,
   maxBlocksPerCheckpoint: 2,
-  maxTxsPerBlock: 2,
+  maxTxsPerBlock: 1,
   maxBlobFields: 96,
 };
 
