@@ -1,0 +1,195 @@
+// The watchtower's embedded database (LMDB via the `lmdb` package: memory-mapped, copy-on-write
+// B-tree, every committed transaction is fsynced). One key space:
+//
+//   meta                  which chain and rollup this database follows (refuses another)
+//   cursor                { scanned: last L1 block fully read + its hash, done: last applied event }
+//   cp/<n>                the record of pending checkpoint n: attested data, verdict, every
+//                         implementation's post-state snapshot (the pre-state of n+1)
+//   finding/<seq>         append-only log of findings (kept across prunes and reorg re-syncs)
+//   stats                 counters shown by the status endpoint
+//
+// kill -9 safety: a checkpoint's verdict, its snapshots and the cursor move in ONE transaction
+// (`commitEvent`), so after a restart the watchtower resumes exactly after the last applied event:
+// nothing is lost and nothing is applied twice.
+
+import { mkdirSync } from 'node:fs';
+import { open, type RootDatabase } from 'lmdb';
+import type { Hex } from 'viem';
+
+export type Verdict =
+  | 'ok' // every implementation agrees with each other and with the attested post-state
+  | 'wrong-root' // the implementations agree with each other, not with the attested post-state
+  | 'invalid-checkpoint' // every implementation rejects the checkpoint the committee attested
+  | 'implementations-disagree' // the implementations disagree among themselves
+  | 'malformed-proposal' // the calldata is not a checkpoint at all (or not decodable)
+  | 'parent-disputed'; // builds on a checkpoint whose attested post-state we could not confirm
+
+export interface ImplOutcomeRecord {
+  impl: string;
+  /** accepted | rejected | crash | timeout | protocol-error */
+  kind: string;
+  post?: Hex[];
+  code?: string;
+  message?: string;
+  elapsedMs: number;
+}
+
+export interface CheckpointRecord {
+  n: number;
+  txHash: Hex;
+  blockNumber: number;
+  blockHash: Hex;
+  logIndex: number;
+  /** L1 block timestamp of the proposal (seconds). */
+  proposedAt: number;
+  parentPostHash: Hex;
+  dataHash: Hex;
+  attestedPost: Hex[];
+  attestedPostHash: Hex;
+  verdict: Verdict;
+  reason: string;
+  outcomes: ImplOutcomeRecord[];
+  /** The post-state the implementations agree on (when they do and accept). */
+  computedPost: Hex[] | null;
+  /** Per implementation: its state file after this checkpoint (the next checkpoint's pre-state). */
+  snapshots: Record<string, Uint8Array> | null;
+  /** The attested post-state is confirmed by at least one implementation: the next checkpoint can be judged. */
+  usable: boolean;
+  timing: { reexecMs: number; proveMs?: number; totalMs: number; perImpl: Record<string, number> };
+  evidencePath?: string;
+  posted?: { txHash?: Hex; gasUsed?: string; note: string };
+  proven?: boolean;
+}
+
+export interface Cursor {
+  scanned: { block: number; hash: Hex | null };
+  done: { block: number; logIndex: number } | null;
+}
+
+export interface Meta {
+  l1ChainId: number;
+  rollup: Hex;
+  gate: Hex;
+  deployBlock: number;
+  l2ChainId: string;
+  l2Version: string;
+  genesisPost: Hex[];
+}
+
+export interface Finding {
+  seq: number;
+  at: string;
+  checkpoint: number;
+  verdict: Verdict;
+  reason: string;
+  evidencePath?: string;
+  posted?: CheckpointRecord['posted'];
+}
+
+export interface Stats {
+  processed: number;
+  verdicts: Record<string, number>;
+  reorgs: number;
+  prunes: number;
+  replaced: number;
+  evidencePosted: number;
+}
+
+const emptyStats = (): Stats => ({ processed: 0, verdicts: {}, reorgs: 0, prunes: 0, replaced: 0, evidencePosted: 0 });
+
+export class WatchStore {
+  private readonly db: RootDatabase;
+
+  constructor(readonly path: string) {
+    mkdirSync(path, { recursive: true });
+    // Synchronous, fsynced commits; no write batching behind our back.
+    this.db = open({ path, compression: false, noSync: false, noMemInit: true });
+  }
+
+  meta(): Meta | undefined {
+    return this.db.get('meta') as Meta | undefined;
+  }
+
+  /** Binds the database to a chain and rollup; throws if it already belongs to another. */
+  bind(m: Meta): void {
+    const old = this.meta();
+    if (old && (old.l1ChainId !== m.l1ChainId || old.rollup.toLowerCase() !== m.rollup.toLowerCase() || old.deployBlock !== m.deployBlock)) {
+      throw new StoreMismatchError(`database ${this.path} follows rollup ${old.rollup} on chain ${old.l1ChainId} (deployed at block ${old.deployBlock}), not ${m.rollup} on chain ${m.l1ChainId} (block ${m.deployBlock})`);
+    }
+    if (!old) this.db.transactionSync(() => void this.db.put('meta', m));
+  }
+
+  cursor(): Cursor {
+    return (this.db.get('cursor') as Cursor | undefined) ?? { scanned: { block: (this.meta()?.deployBlock ?? 0) - 1, hash: null }, done: null };
+  }
+
+  stats(): Stats {
+    return (this.db.get('stats') as Stats | undefined) ?? emptyStats();
+  }
+
+  checkpoint(n: number): CheckpointRecord | undefined {
+    return this.db.get(['cp', n]) as CheckpointRecord | undefined;
+  }
+
+  checkpoints(): CheckpointRecord[] {
+    return [...this.db.getRange({ start: ['cp', 0], end: ['cp', Number.MAX_SAFE_INTEGER] })].map((e) => e.value as CheckpointRecord);
+  }
+
+  findings(): Finding[] {
+    return [...this.db.getRange({ start: ['finding', 0], end: ['finding', Number.MAX_SAFE_INTEGER] })].map((e) => e.value as Finding);
+  }
+
+  /**
+   * Applies one chain event atomically: the records to write and delete, the findings to append,
+   * the stats change, and the cursor moved past the event.
+   */
+  commitEvent(e: {
+    at: { block: number; logIndex: number };
+    put?: CheckpointRecord[];
+    deleteFrom?: number;
+    findings?: Omit<Finding, 'seq'>[];
+    stats?: (s: Stats) => void;
+  }): void {
+    this.db.transactionSync(() => {
+      if (e.deleteFrom !== undefined) {
+        for (const { key } of this.db.getRange({ start: ['cp', e.deleteFrom], end: ['cp', Number.MAX_SAFE_INTEGER] })) this.db.remove(key);
+      }
+      for (const r of e.put ?? []) this.db.put(['cp', r.n], r);
+      if (e.findings?.length) {
+        let seq = (this.db.get('findingSeq') as number | undefined) ?? 0;
+        for (const f of e.findings) this.db.put(['finding', ++seq], { ...f, seq });
+        this.db.put('findingSeq', seq);
+      }
+      const stats = this.stats();
+      e.stats?.(stats);
+      this.db.put('stats', stats);
+      const c = this.cursor();
+      this.db.put('cursor', { ...c, done: e.at } satisfies Cursor);
+    });
+  }
+
+  /** Marks every L1 block up to `block` (with that block's hash) as read. */
+  commitScanned(block: number, hash: Hex): void {
+    this.db.transactionSync(() => {
+      const c = this.cursor();
+      this.db.put('cursor', { ...c, scanned: { block, hash } } satisfies Cursor);
+    });
+  }
+
+  /** After a reorg deeper than the confirmation depth: forget every checkpoint and read again from the deployment. */
+  resetForResync(): void {
+    this.db.transactionSync(() => {
+      for (const { key } of this.db.getRange({ start: ['cp', 0], end: ['cp', Number.MAX_SAFE_INTEGER] })) this.db.remove(key);
+      this.db.remove('cursor');
+      const s = this.stats();
+      s.reorgs++;
+      this.db.put('stats', s);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}
+
+export class StoreMismatchError extends Error {}
