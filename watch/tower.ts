@@ -74,8 +74,8 @@ export class Watchtower {
   constructor(opts: TowerOptions) {
     this.o = {
       confirmations: 2, pollMs: 1000, prove: true, maxRange: 2000, maxBackoffMs: 30_000, log: (l) => process.stderr.write(l + '\n'),
-      evidenceDir: opts.evidenceDir ?? join(opts.dbPath, 'evidence'),
       ...opts,
+      evidenceDir: opts.evidenceDir ?? join(opts.dbPath, 'evidence'),
     } as Watchtower['o'];
     this.store = new WatchStore(opts.dbPath);
     this.reader = new ChainReader(opts.rpcUrl, opts.rollup);
@@ -129,7 +129,7 @@ export class Watchtower {
     const msg = ((err as Error)?.message ?? String(err)).split('\n')[0]!.slice(0, 300);
     this.status.state = 'rpc-retrying';
     this.status.rpc = { ok: false, lastError: msg, retryInMs, failures: this.status.rpc.failures + 1 };
-    this.log(`rpc: ${msg} (retrying in ${(retryInMs / 1000).toFixed(1)} s)`);
+    this.log(`error (RPC or processing): ${msg} (retrying in ${(retryInMs / 1000).toFixed(1)} s)`);
   }
 
   private async retrying<T>(what: string, f: () => Promise<T>): Promise<T> {

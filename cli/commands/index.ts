@@ -8,5 +8,6 @@ import { hintFuzzCommand } from './hint-fuzz.js';
 import { proveCommand, verifyProofCommand } from './proofs.js';
 import { replayCommand } from './replay.js';
 import { runCommand } from './run.js';
+import { devnetCommand, verifyEvidenceCommand, watchCommand } from './watch.js';
 
-export const COMMANDS: Command[] = [fuzzCommand, replayCommand, runCommand, genesisCommand, genCommand, applyCommand, proveCommand, verifyProofCommand, hintFuzzCommand];
+export const COMMANDS: Command[] = [fuzzCommand, replayCommand, runCommand, genesisCommand, genCommand, applyCommand, proveCommand, verifyProofCommand, hintFuzzCommand, devnetCommand, watchCommand, verifyEvidenceCommand];
