@@ -12,7 +12,8 @@
 // (`commitEvent`), so after a restart the watchtower resumes exactly after the last applied event:
 // nothing is lost and nothing is applied twice.
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { open, type RootDatabase } from 'lmdb';
 import type { Hex } from 'viem';
 
@@ -100,8 +101,13 @@ const emptyStats = (): Stats => ({ processed: 0, verdicts: {}, reorgs: 0, prunes
 export class WatchStore {
   private readonly db: RootDatabase;
 
-  constructor(readonly path: string) {
+  private readonly lockPath: string | null;
+
+  /** `exclusive` (the watchtower): refuse a database another live process is following with. */
+  constructor(readonly path: string, o: { exclusive?: boolean } = {}) {
     mkdirSync(path, { recursive: true });
+    this.lockPath = o.exclusive ? join(path, 'watch.pid') : null;
+    if (this.lockPath) takeLock(this.lockPath);
     // Synchronous, fsynced commits; no write batching behind our back.
     this.db = open({ path, compression: false, noSync: false, noMemInit: true });
   }
@@ -189,7 +195,36 @@ export class WatchStore {
 
   async close(): Promise<void> {
     await this.db.close();
+    if (this.lockPath) {
+      try {
+        if (readFileSync(this.lockPath, 'utf8').trim() === String(process.pid)) rmSync(this.lockPath);
+      } catch {
+        // already gone
+      }
+    }
   }
+}
+
+/** A pid file: taken over when its process is gone (after a kill -9), refused while it lives. */
+function takeLock(path: string): void {
+  try {
+    writeFileSync(path, String(process.pid), { flag: 'wx' });
+    return;
+  } catch {
+    // exists: check its owner
+  }
+  const pid = Number(readFileSync(path, 'utf8').trim());
+  let alive = false;
+  if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid) {
+    try {
+      process.kill(pid, 0);
+      alive = true;
+    } catch (err) {
+      alive = (err as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }
+  if (alive) throw new StoreMismatchError(`database ${dirname(path)} is in use by another watchtower (pid ${pid})`);
+  writeFileSync(path, String(process.pid));
 }
 
 export class StoreMismatchError extends Error {}

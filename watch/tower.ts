@@ -77,7 +77,7 @@ export class Watchtower {
       ...opts,
       evidenceDir: opts.evidenceDir ?? join(opts.dbPath, 'evidence'),
     } as Watchtower['o'];
-    this.store = new WatchStore(opts.dbPath);
+    this.store = new WatchStore(opts.dbPath, { exclusive: true });
     this.reader = new ChainReader(opts.rpcUrl, opts.rollup);
     this.status = {
       state: 'starting', rpc: { ok: false, lastError: null, retryInMs: null, failures: 0 }, l1ChainId: null, rollup: opts.rollup, head: null, scanned: null,

@@ -143,7 +143,15 @@ async function cmdWatch(args: string[]): Promise<number> {
   const operator = operatorKey(values['key-file']);
   const impls = makeImplementations(values.impls ?? 'ts,rust,noir', intOf(values.timeout, 'timeout', 60_000));
   const progress = new Progress(process.stderr.isTTY ? 500 : 30_000, values.quiet);
-  const tower = new Watchtower({
+  const makeTower = (o: ConstructorParameters<typeof Watchtower>[0]) => {
+    try {
+      return new Watchtower(o);
+    } catch (err) {
+      if (err instanceof StoreMismatchError) throw new EnvironmentError(err.message);
+      throw err;
+    }
+  };
+  const tower = makeTower({
     rpcUrl: values.rpc,
     rollup,
     dbPath: values.db ?? join('.difftower', 'watch', rollup.toLowerCase()),
