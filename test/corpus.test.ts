@@ -69,3 +69,22 @@ describe('committed corpus replays with ts and rust, as recorded', () => {
     });
   }
 });
+
+describe('committed small-profile corpus replays with the Noir circuit too (validity and roots)', () => {
+  const oracle = new Oracle(makeImplementations('ts,noir', 120_000));
+  afterAll(() => oracle.close());
+  const small = files.filter((f) => readCaseFile(f).profile === 'small');
+
+  it('has small-profile cases, among them the value >= p that once crashed the Noir hint generator', () => {
+    expect(small.length).toBeGreaterThan(10);
+    expect(small.some((f) => f.endsWith('regression-390848782c04bbfc.case'))).toBe(true);
+  });
+
+  for (const file of small) {
+    it(`noir: ${file.slice(file.indexOf('corpus/'))}`, async () => {
+      const r = await replayCase(oracle, readCaseFile(file));
+      expect(r.finding).toBeNull();
+      expect(r.mismatch).toBeNull();
+    });
+  }
+});

@@ -8,6 +8,7 @@ import type { CallResult, GenesisParams, Implementation, OutcomeCoverage } from 
 import { HintError } from './blob.js';
 import { execute, loadCircuit, type Circuit } from './circuit.js';
 import { ChainModel, StateFileError } from './model.js';
+import { P } from './params.js';
 import { initPoseidon } from './poseidon.js';
 import { witnessForBlob, witnessForBlocks, type LeafChoice, type Witness } from './witness.js';
 
@@ -67,6 +68,9 @@ export class NoirImplementation implements Implementation {
       throw err;
     }
     if (cp.profile !== 'small') return rejected('E_MALFORMED_INPUT', `checkpoint for profile ${cp.profile}, chain is small`);
+    // A value >= p cannot be a field element of the statement (spec §9): no proof can exist.
+    // (Found by the fuzzer: it used to reach bb.js's hashing and crash the hint generator.)
+    if (hasValueOutsideField(cp)) return rejected('E_UNSATISFIABLE', 'a field element of the input is not below the modulus');
     let w: Witness;
     try {
       w = witnessFor(model, cp);
@@ -111,4 +115,11 @@ export class NoirImplementation implements Implementation {
   async close(): Promise<void> {
     this.model = null;
   }
+}
+
+function hasValueOutsideField(v: unknown): boolean {
+  if (typeof v === 'bigint') return v >= P;
+  if (Array.isArray(v)) return v.some(hasValueOutsideField);
+  if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) return Object.values(v).some(hasValueOutsideField);
+  return false;
 }
