@@ -1,14 +1,21 @@
 // Poseidon2 for the hint generator (spec §1.3, §1.4), on bb.js's permutation. Hints are untrusted
 // by the circuit, so a mistake here shows up as a rejected checkpoint, never as a wrong root.
 
-import { BarretenbergSync } from '@aztec/bb.js';
+import { fileURLToPath } from 'node:url';
+import { BackendType, BarretenbergSync } from '@aztec/bb.js';
 import { frToBytes, frFromBytes } from '../../../core/schema.js';
 
 let api: BarretenbergSync | null = null;
 
-/** bb.js's synchronous API is created asynchronously once per process. */
+/**
+ * bb.js's synchronous API, created once per thread: its single-threaded WASM backend without a
+ * reference string (hashing needs none). The default singleton hangs inside a worker thread
+ * (seen with bb.js 5.0.0), which the multi-worker fuzzer uses.
+ */
 export async function initPoseidon(): Promise<void> {
-  if (!api) api = await BarretenbergSync.initSingleton();
+  // Named explicitly: inside an eval'd worker bb.js resolves its own file against the cwd.
+  const wasmPath = fileURLToPath(new URL('./barretenberg_wasm/barretenberg-threads.wasm.gz', import.meta.resolve('@aztec/bb.js')));
+  if (!api) api = await BarretenbergSync.new({ backend: BackendType.Wasm, threads: 1, skipSrsInit: true, wasmPath });
 }
 
 function bb(): BarretenbergSync {
