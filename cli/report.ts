@@ -56,3 +56,14 @@ export function emit(text: string, file: string | undefined): void {
   if (file) writeFileSync(file, text);
   else process.stdout.write(text);
 }
+
+/**
+ * Ends a command that may report: the report (if a format was asked for) to its file or stdout,
+ * and the one-line verdict to stdout, or to stderr when stdout carries the report.
+ */
+export function finish(format: ReportFormat | undefined, file: string | undefined, report: { json: () => unknown; junit: () => string }, verdict: string): void {
+  if (format === 'json') emit(jsonText(report.json()), file);
+  else if (format === 'junit') emit(report.junit(), file);
+  if (format && !file) process.stderr.write(`${verdict}\n`);
+  else console.log(verdict);
+}

@@ -3,6 +3,7 @@
 // regression file therefore fails when the implementations disagree *or* when they all drift
 // together from what was once agreed (or, for seed vectors, computed by Aztec's own code).
 
+import type { Outcome } from '../core/schema.js';
 import type { CallResult } from '../impls/implementation.js';
 import { compareResults, type Divergence } from '../oracle/compare.js';
 import type { Oracle, Finding } from '../oracle/run.js';
@@ -13,6 +14,8 @@ export interface ReplayResult {
   /** The first checkpoint whose outcome differs from the recorded one (1-based). */
   mismatch: (Divergence & { checkpoint: number }) | null;
   checkpointsRun: number;
+  /** The first implementation's outcomes, checkpoint by checkpoint (null where it did not answer). */
+  outcomes: (Outcome | null)[];
 }
 
 export async function replayCase(oracle: Oracle, file: CaseFile): Promise<ReplayResult> {
@@ -28,5 +31,5 @@ export async function replayCase(oracle: Oracle, file: CaseFile): Promise<Replay
       if (d) mismatch = { ...d, checkpoint: i + 1 };
     }
   }
-  return { finding: r.finding, mismatch, checkpointsRun: r.checkpointsRun };
+  return { finding: r.finding, mismatch, checkpointsRun: r.checkpointsRun, outcomes: r.outcomes };
 }

@@ -3,13 +3,15 @@
 // "next to an existing nullifier" resolve against the real chain, and to produce blob-form
 // checkpoints, whose block end markers carry roots only an STF can compute. The shadow is a
 // generation aid, not a judge: if it encoded a blob wrongly, the other implementations would
-// reject what it accepts, and the oracle would report that divergence.
+// reject what it accepts, and the oracle would report that divergence. The blob layout helpers
+// (field counts, marker tests) are the TS STF's too, for the same reason.
 
 import { DecodeError, decodeCheckpoint, encodeCheckpoint } from '../core/codec.js';
 import { FIELD_MODULUS, PROFILE_SIZES } from '../core/params.js';
 import { Rng } from '../core/rng.js';
 import type { Block, Checkpoint, TxEffect } from '../core/schema.js';
 import { ChainState } from '../impls/ts/src/index.js';
+import { isBlockEndMarker, isCheckpointEndMarker, isTxStartMarker, txFieldCount } from '../impls/ts/src/blob.js';
 import type { Case } from '../corpus/case.js';
 import { planLimits, type BlobBreak, type CasePlan, type CheckpointPlan, type KeyPick, type PlanLimits, type TxPlan } from './plan.js';
 
@@ -258,16 +260,10 @@ function syntheticTx(rng: Rng): TxPlan {
   };
 }
 
-/** Blob fields a tx takes (spec §6.2). */
-function txFields(tx: TxEffect): number {
-  const logs = tx.privateLogs.reduce((n, l) => n + 1 + l.length, 0);
-  return 3 + tx.noteHashes.length + tx.nullifiers.length + tx.l2ToL1Msgs.length + 2 * tx.publicDataWrites.length + logs + tx.publicLogs.length + (tx.contractClassLog ? 1 + tx.contractClassLog.fields.length : 0);
-}
-
 /** Sanitized checkpoints must fit MAX_BLOB_FIELDS: drop logs first, then trailing txs. */
 function fitBlob(built: Block[], max: number): void {
   const blocks = built as { txs: TxEffect[] }[];
-  const total = () => 1 + blocks.reduce((n, b, i) => n + 6 + (i === 0 ? 1 : 0) + b.txs.reduce((m, tx) => m + txFields(tx), 0), 0);
+  const total = () => 1 + blocks.reduce((n, b, i) => n + 6 + (i === 0 ? 1 : 0) + b.txs.reduce((m, tx) => m + txFieldCount(tx), 0), 0);
   for (const b of blocks) {
     for (let t = 0; t < b.txs.length && total() > max; t++) {
       b.txs[t] = { ...b.txs[t], privateLogs: [], publicLogs: [], contractClassLog: null };
@@ -285,9 +281,9 @@ const BLOCK_END_PARTS: [number, number][] = [[0, 16], [16, 32], [48, 64]];
 const CHECKPOINT_END_PARTS: [number, number][] = [[0, 32]];
 
 function markerParts(v: bigint): [number, number][] | null {
-  if (v >> 184n === 2624615704n) return TX_START_PARTS;
-  if (v >> 112n === 3951939007n) return BLOCK_END_PARTS;
-  if (v >> 32n === 2355328067n) return CHECKPOINT_END_PARTS;
+  if (isTxStartMarker(v)) return TX_START_PARTS;
+  if (isBlockEndMarker(v)) return BLOCK_END_PARTS;
+  if (isCheckpointEndMarker(v)) return CHECKPOINT_END_PARTS;
   return null;
 }
 

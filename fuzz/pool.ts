@@ -7,7 +7,7 @@ import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../core/worker.js';
 import type { Case } from '../corpus/case.js';
 import { makeImplementations } from '../cli/implementations.js';
-import { FuzzEngine, type EngineFinding, type EngineStats } from './engine.js';
+import { FuzzEngine, type EngineFinding, type EngineOptions, type EngineStats } from './engine.js';
 
 export interface FuzzRunOptions {
   profile: 'aztec' | 'small';
@@ -46,6 +46,15 @@ export type WorkerMessage =
   | { type: 'novel'; case: Case }
   | { type: 'finding'; finding: EngineFinding }
   | { type: 'error'; message: string };
+
+/** The engine for one worker's task (in a worker thread or, for one worker, in this one). */
+export function engineFor(task: WorkerTask, hooks: Pick<EngineOptions, 'onProgress' | 'onNovel' | 'onFinding'>): FuzzEngine {
+  return new FuzzEngine({
+    profile: task.profile, seed: task.seed, worker: task.worker, runs: task.runs, deadline: task.deadline,
+    impls: makeImplementations(task.impls, task.timeoutMs), corpus: task.corpus, shrinkBudget: task.shrinkBudget,
+    stopOnFinding: task.stopOnFinding, progressEveryMs: 250, ...hooks,
+  });
+}
 
 export function sumStats(all: EngineStats[]): EngineStats {
   const total: EngineStats = { worker: -1, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: 0, genMs: 0, implMs: {}, compareMs: 0, shrinkMs: 0, elapsedMs: 0 };
@@ -95,12 +104,10 @@ export class FuzzRun {
     const o = this.opts;
     const stats: EngineStats[] = Array.from({ length: o.workers }, (_, w) => ({ worker: w, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: o.corpus.length, genMs: 0, implMs: {}, compareMs: 0, shrinkMs: 0, elapsedMs: 0 }));
     const progress = () => o.onProgress?.(sumStats(stats), stats);
+    const taskFor = (w: number): WorkerTask => ({ profile: o.profile, impls: o.impls, seed: o.seed, worker: w, runs: shareOf(o.runs, o.workers, w), deadline: o.deadline, timeoutMs: o.timeoutMs, corpus: o.corpus, shrinkBudget: o.shrinkBudget, stopOnFinding: o.stopOnFinding });
 
     if (o.workers === 1) {
-      this.engine = new FuzzEngine({
-        profile: o.profile, seed: o.seed, worker: 0, runs: o.runs, deadline: o.deadline,
-        impls: makeImplementations(o.impls, o.timeoutMs), corpus: o.corpus, shrinkBudget: o.shrinkBudget,
-        stopOnFinding: o.stopOnFinding, progressEveryMs: 250,
+      this.engine = engineFor(taskFor(0), {
         onProgress: (s) => ((stats[0] = s), progress()),
         onNovel: o.onNovel,
         onFinding: (f) => this.accept(f),
@@ -116,8 +123,7 @@ export class FuzzRun {
     const errors: string[] = [];
     await Promise.all(
       Array.from({ length: o.workers }, (_, w) => {
-        const task: WorkerTask = { profile: o.profile, impls: o.impls, seed: o.seed, worker: w, runs: shareOf(o.runs, o.workers, w), deadline: o.deadline, timeoutMs: o.timeoutMs, corpus: o.corpus, shrinkBudget: o.shrinkBudget, stopOnFinding: o.stopOnFinding };
-        const worker = startModuleWorker(import.meta.url, 'worker', task);
+        const worker = startModuleWorker(import.meta.url, 'worker', taskFor(w));
         this.workers.push(worker);
         if (this.stopped) worker.postMessage({ type: 'stop' });
         return new Promise<void>((resolve) => {

@@ -1,27 +1,15 @@
-// Worker-thread entry of a multi-worker fuzz run (fuzz/pool.ts): builds its own implementations
-// from their names, runs one FuzzEngine on its share, and reports progress, new corpus cases and
-// findings to the main thread.
+// Worker-thread entry of a multi-worker fuzz run (fuzz/pool.ts): builds its engine (and with it its
+// own implementations, from their names), runs it on its share, and reports progress, new corpus
+// cases and findings to the main thread.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { makeImplementations } from '../cli/implementations.js';
-import { FuzzEngine } from './engine.js';
-import type { WorkerMessage, WorkerTask } from './pool.js';
+import { engineFor, type WorkerMessage, type WorkerTask } from './pool.js';
 
 const task = workerData as WorkerTask;
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
 async function main() {
-  const engine = new FuzzEngine({
-    profile: task.profile,
-    seed: task.seed,
-    worker: task.worker,
-    runs: task.runs,
-    deadline: task.deadline,
-    impls: makeImplementations(task.impls, task.timeoutMs),
-    corpus: task.corpus,
-    shrinkBudget: task.shrinkBudget,
-    stopOnFinding: task.stopOnFinding,
-    progressEveryMs: 250,
+  const engine = engineFor(task, {
     onProgress: (stats) => post({ type: 'progress', stats }),
     onNovel: (c) => post({ type: 'novel', case: c }),
     onFinding: (finding) => post({ type: 'finding', finding }),

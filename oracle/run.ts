@@ -38,8 +38,12 @@ export function describeFinding(f: Finding): string {
 }
 
 export class Oracle {
+  /** Out-of-process implementations first, so they compute while an in-process one runs. */
+  private readonly callOrder: number[];
+
   constructor(readonly impls: readonly Implementation[]) {
     if (impls.length < 2) throw new Error('the oracle needs at least two implementations');
+    this.callOrder = impls.map((_, k) => k).sort((a, b) => Number(!!impls[a].inProcess) - Number(!!impls[b].inProcess));
   }
 
   async run(c: Case): Promise<CaseResult> {
@@ -76,11 +80,9 @@ export class Oracle {
     return { finding: null, outcomes, checkpointsRun: c.checkpoints.length, implMs, compareMs };
   }
 
-  /** Starts out-of-process implementations first so they compute while an in-process one runs. */
   private async applyAll(bytes: Uint8Array): Promise<CallResult[]> {
-    const order = this.impls.map((_, k) => k).sort((a, b) => Number(!!this.impls[a].inProcess) - Number(!!this.impls[b].inProcess));
     const pending: Promise<CallResult>[] = new Array(this.impls.length);
-    for (const k of order) pending[k] = this.impls[k].apply(bytes);
+    for (const k of this.callOrder) pending[k] = this.impls[k].apply(bytes);
     return Promise.all(pending);
   }
 

@@ -12,7 +12,7 @@ import type { EngineFinding, EngineStats } from '../../fuzz/engine.js';
 import { FuzzRun } from '../../fuzz/pool.js';
 import { makeImplementations, parseImplementationList } from '../implementations.js';
 import { clock, durationMs, Progress } from '../progress.js';
-import { emit, jsonText, junit, reportFormatOf, type ReportCase } from '../report.js';
+import { finish, junit, reportFormatOf, type ReportCase } from '../report.js';
 import { EnvironmentError, EXIT, intOf, profileOf, ROOT, seedOf, UsageError, type Command } from '../shared.js';
 
 const DEFAULT_DURATION = '60s';
@@ -145,21 +145,20 @@ async function run(args: string[]): Promise<number> {
     timeMs: { generation: Math.round(s.genMs), ...Object.fromEntries(Object.entries(s.implMs).map(([k, v]) => [k, Math.round(v)])), comparison: Math.round(s.compareMs), shrinking: Math.round(s.shrinkMs) },
     divergences: found.map(({ f, file }) => ({ ...f.finding, description: describeFinding(f.finding), reproducer: file, reproducerCheckpoints: f.reproducer.checkpoints.length, worker: f.worker, iteration: f.iteration })),
   };
-  if (format === 'json') emit(jsonText(summary), values['report-file']);
-  else if (format === 'junit') {
-    const cases: ReportCase[] = [
-      {
-        name: `${names.join(' vs ')} (${profile}): no divergence in ${s.cases} cases`,
-        time: s.elapsedMs / 1000,
-        failure: found.length ? { message: `${found.length} divergence(s)`, details: found.map(({ f, file }) => `${describeFinding(f.finding)} (${file})`).join('\n') } : undefined,
-      },
-      ...found.map(({ f, file }) => ({ name: `divergence: ${f.finding.kind} at ${f.finding.field}`, time: f.shrinkMs / 1000, failure: { message: describeFinding(f.finding), details: `reproducer ${file}\nreplay: difftower replay ${file}` } })),
-    ];
-    emit(junit('difftower fuzz', cases, { seed: seed.toString(), profile, implementations: names.join(','), workers: String(workers) }), values['report-file']);
-  }
-  const verdict = found.length === 0 ? `no divergence: ${s.cases} cases, ${s.checkpoints} checkpoints (${names.join(', ')})` : `${found.length} divergence(s); reproducers in ${findingsDir}/`;
-  if (format && !values['report-file']) process.stderr.write(`${verdict}\n`);
-  else console.log(verdict);
+  const junitCases = (): ReportCase[] => [
+    {
+      name: `${names.join(' vs ')} (${profile}): no divergence in ${s.cases} cases`,
+      time: s.elapsedMs / 1000,
+      failure: found.length ? { message: `${found.length} divergence(s)`, details: found.map(({ f, file }) => `${describeFinding(f.finding)} (${file})`).join('\n') } : undefined,
+    },
+    ...found.map(({ f, file }) => ({ name: `divergence: ${f.finding.kind} at ${f.finding.field}`, time: f.shrinkMs / 1000, failure: { message: describeFinding(f.finding), details: `reproducer ${file}\nreplay: difftower replay ${file}` } })),
+  ];
+  finish(
+    format,
+    values['report-file'],
+    { json: () => summary, junit: () => junit('difftower fuzz', junitCases(), { seed: seed.toString(), profile, implementations: names.join(','), workers: String(workers) }) },
+    found.length === 0 ? `no divergence: ${s.cases} cases, ${s.checkpoints} checkpoints (${names.join(', ')})` : `${found.length} divergence(s); reproducers in ${findingsDir}/`,
+  );
   return found.length === 0 ? EXIT.ok : EXIT.finding;
 }
 

@@ -4,12 +4,12 @@
 
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { caseOf, listCaseFiles, readCaseFile, writeCaseFile } from '../../corpus/case.js';
+import { listCaseFiles, readCaseFile, writeCaseFile } from '../../corpus/case.js';
 import { replayCase } from '../../corpus/replay.js';
 import type { Outcome } from '../../core/schema.js';
 import { describeFinding, Oracle } from '../../oracle/run.js';
 import { makeImplementations } from '../implementations.js';
-import { emit, jsonText, junit, reportFormatOf, type ReportCase } from '../report.js';
+import { finish, junit, reportFormatOf, type ReportCase } from '../report.js';
 import { EXIT, intOf, UsageError, type Command } from '../shared.js';
 
 async function run(args: string[]): Promise<number> {
@@ -45,8 +45,7 @@ async function run(args: string[]): Promise<number> {
       results.push({ file, ok, message, ms });
       if (!format || values['report-file']) console.log(`${ok ? 'ok  ' : 'FAIL'} ${file}: ${message}`);
       if (ok && values.record) {
-        const replayed = await oracle.run(caseOf(c));
-        const expected = replayed.outcomes.filter((o): o is Outcome => o !== null);
+        const expected = r.outcomes.filter((o): o is Outcome => o !== null);
         if (expected.length === c.checkpoints.length) {
           const out = writeCaseFile(values.record, 'regression-', { ...c, expected, meta: { ...c.meta, origin: 'regression', note: c.meta.note ?? `recorded from ${basename(file)}` } });
           console.log(`     recorded ${out}`);
@@ -57,11 +56,15 @@ async function run(args: string[]): Promise<number> {
     await oracle.close();
   }
   const failed = results.filter((r) => !r.ok).length;
-  if (format === 'json') emit(jsonText({ tool: 'difftower', command: 'replay', implementations: names, cases: results.length, failed, results }), values['report-file']);
-  else if (format === 'junit') emit(junit('difftower replay', results.map((r) => ({ name: r.file, time: r.ms / 1000, failure: r.ok ? undefined : { message: r.message, details: r.message } }) satisfies ReportCase), { implementations: names.join(',') }), values['report-file']);
-  const verdict = `${results.length - failed}/${results.length} case(s) passed (${names.join(', ')})`;
-  if (format && !values['report-file']) process.stderr.write(`${verdict}\n`);
-  else console.log(verdict);
+  finish(
+    format,
+    values['report-file'],
+    {
+      json: () => ({ tool: 'difftower', command: 'replay', implementations: names, cases: results.length, failed, results }),
+      junit: () => junit('difftower replay', results.map((r) => ({ name: r.file, time: r.ms / 1000, failure: r.ok ? undefined : { message: r.message, details: r.message } }) satisfies ReportCase), { implementations: names.join(',') }),
+    },
+    `${results.length - failed}/${results.length} case(s) passed (${names.join(', ')})`,
+  );
   return failed === 0 ? EXIT.ok : EXIT.finding;
 }
 

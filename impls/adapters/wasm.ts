@@ -3,9 +3,10 @@
 // an endless loop a `timeout` (the worker is terminated); the host and other implementations go on.
 
 import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { decodeOutcome, DecodeError } from '../../core/codec.js';
+import { startModuleWorker } from '../../core/worker.js';
 import { frToBytes } from '../../core/schema.js';
 import type { CallResult, GenesisParams, Implementation } from '../implementation.js';
 
@@ -16,18 +17,6 @@ export interface WasmOptions {
 type Failure = Exclude<CallResult, { kind: 'outcome' }>;
 type Reply = { ok: true; value: unknown } | { ok: false; error: string; trap: boolean };
 
-/**
- * The worker runs compiled from dist/, or from source under tsx (tests, benchmarks), in which case
- * a small bootstrap registers tsx's loader inside the worker before importing the worker module.
- */
-function startWorker(workerData: unknown): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(fileURLToPath(new URL('./wasm-worker.js', here)), { workerData });
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./wasm-worker.ts', here).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => m.register()).then(() => import(${JSON.stringify(entry)}))`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
 
 /** File URL of the module; a `?query` suffix is kept (tests use it to pick a fixture's behaviour). */
 function moduleUrl(path: string): string {
@@ -56,7 +45,7 @@ export class WasmImplementation implements Implementation {
   private start(): void {
     this.stop();
     this.broken = null;
-    const worker = startWorker({ modulePath: moduleUrl(this.modulePath) });
+    const worker = startModuleWorker(import.meta.url, 'wasm-worker', { modulePath: moduleUrl(this.modulePath) });
     this.worker = worker;
     this.ready = new Promise((resolve, reject) => {
       worker.once('message', (m: { ready?: boolean }) => (m.ready ? resolve() : reject(new Error('worker did not start'))));

@@ -13,9 +13,10 @@ let api: BarretenbergSync | null = null;
  * (seen with bb.js 5.0.0), which the multi-worker fuzzer uses.
  */
 export async function initPoseidon(): Promise<void> {
+  if (api) return;
   // Named explicitly: inside an eval'd worker bb.js resolves its own file against the cwd.
   const wasmPath = fileURLToPath(new URL('./barretenberg_wasm/barretenberg-threads.wasm.gz', import.meta.resolve('@aztec/bb.js')));
-  if (!api) api = await BarretenbergSync.new({ backend: BackendType.Wasm, threads: 1, skipSrsInit: true, wasmPath });
+  api = await BarretenbergSync.new({ backend: BackendType.Wasm, threads: 1, skipSrsInit: true, wasmPath });
 }
 
 function bb(): BarretenbergSync {

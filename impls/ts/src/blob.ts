@@ -93,7 +93,7 @@ const mask = (bits: number): bigint => (1n << BigInt(bits)) - 1n;
 
 export const isBlockEndMarker = (f: bigint): boolean => f >> 112n === BLOCK_END_PREFIX;
 export const isCheckpointEndMarker = (f: bigint): boolean => f >> 32n === CHECKPOINT_END_PREFIX;
-const isTxStartMarker = (f: bigint): boolean => f >> 184n === TX_START_PREFIX;
+export const isTxStartMarker = (f: bigint): boolean => f >> 184n === TX_START_PREFIX;
 
 export interface DecodedBlock {
   block: Block;
