@@ -1,15 +1,14 @@
 // The CLI end to end: the README's main job, genesis -> gen -> apply with files, exit codes,
 // and clear errors for bad input.
 
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const root = join(import.meta.dirname, '..');
-const tsx = join(root, 'node_modules/.bin/tsx');
-const run = (...args: string[]) => spawnSync(tsx, [join(root, 'cli/entry.ts'), ...args], { encoding: 'utf8', timeout: 120_000 });
+import { difftower, root, tsx } from './support/cli.js';
+
+const run = (...args: string[]) => difftower(args);
 
 describe('difftower CLI', () => {
   it('run: genesis plus generated checkpoints, roots printed as JSON, exit 0', () => {
@@ -57,7 +56,7 @@ describe('difftower CLI', () => {
 
   it('bad input: corrupt checkpoint is a typed rejection, corrupt state exit 3, usage errors exit 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dt-cli-'));
-    execFileSync(tsx, [join(root, 'cli/entry.ts'), 'genesis', '--out', join(dir, 's0')]);
+    expect(run('genesis', '--out', join(dir, 's0')).status).toBe(0);
     writeFileSync(join(dir, 'junk'), Buffer.from([0xc1, 0x00, 0xff]));
     const bad = run('apply', '--state', join(dir, 's0'), '--checkpoint', join(dir, 'junk'));
     expect(bad.status).toBe(1);

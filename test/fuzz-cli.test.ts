@@ -1,17 +1,15 @@
 // `difftower fuzz` and `difftower replay` end to end, as CI would call them: exit codes, findings
 // written and replayable, JSON and JUnit reports, exact replay from a seed, clear errors.
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readCaseFile } from '../corpus/case.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const tsx = join(root, 'node_modules/.bin/tsx');
-const cli = (...args: string[]) => spawnSync(tsx, [join(root, 'cli/entry.ts'), ...args], { encoding: 'utf8', timeout: 240_000, cwd: root });
+import { difftower, root, tsx } from './support/cli.js';
+
+const cli = (...args: string[]) => difftower(args);
 const faulty = `ts,cmd:${tsx} ${join(root, 'test/fixtures/faulty-stdio.ts')}`;
 
 describe('difftower fuzz', () => {

@@ -11,6 +11,12 @@ import { encodeFrame, FrameReader } from './framing.js';
 export interface SubprocessOptions {
   /** Time limit of one call, in milliseconds. */
   timeoutMs?: number;
+  /**
+   * Extra time the first call after a (re)start may take, for the program to load (an
+   * interpreter, a native library): start-up is not the implementation's answer time, and on a
+   * busy machine it is many times its idle duration. Default 60 s.
+   */
+  startupMs?: number;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -28,6 +34,9 @@ export class SubprocessImplementation implements Implementation {
   /** Why the process is unusable until the next genesis/restore, if it is. */
   private broken: Failure | null = null;
   private readonly timeoutMs: number;
+  private readonly startupMs: number;
+  /** The next call is the first since the process started: it gets the start-up allowance. */
+  private justStarted = false;
 
   constructor(
     readonly name: string,
@@ -36,6 +45,7 @@ export class SubprocessImplementation implements Implementation {
     private readonly opts: SubprocessOptions = {},
   ) {
     this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.startupMs = opts.startupMs ?? 60_000;
   }
 
   private start(): void {
@@ -45,6 +55,7 @@ export class SubprocessImplementation implements Implementation {
     this.broken = null;
     const proc = spawn(this.command, this.args, { cwd: this.opts.cwd, env: this.opts.env ?? process.env, stdio: 'pipe' });
     this.proc = proc;
+    this.justStarted = true;
     proc.stdout.on('data', (chunk: Buffer) => {
       if (proc !== this.proc) return;
       let frame: unknown;
@@ -96,10 +107,12 @@ export class SubprocessImplementation implements Implementation {
     if (this.broken) return Promise.resolve(this.broken);
     if (!this.proc) this.start();
     const t0 = performance.now();
+    const limitMs = this.timeoutMs + (this.justStarted ? this.startupMs : 0);
+    this.justStarted = false;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.settle({ kind: 'timeout', limitMs: this.timeoutMs, elapsedMs: performance.now() - t0 });
-      }, this.timeoutMs);
+        this.settle({ kind: 'timeout', limitMs, elapsedMs: performance.now() - t0 });
+      }, limitMs);
       this.waiting = (r) => {
         clearTimeout(timer);
         const elapsedMs = performance.now() - t0;

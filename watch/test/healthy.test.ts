@@ -27,7 +27,7 @@ describe('watchtower on a healthy devnet', () => {
       await d.run({ checkpoints: 52, intervalMs: 0 });
       expect(d.prunes.length).toBeGreaterThanOrEqual(6);
       const head = Number(await d.sys.publicClient.getBlockNumber());
-      const st = await until('the watchtower to catch up', () => ((w.tower.status.scanned ?? 0) >= head ? w.tower.store.stats() : undefined), 100_000);
+      const st = await until('the watchtower to catch up', () => ((w.tower.status.scanned ?? 0) >= head ? w.tower.store.stats() : undefined), 300_000);
       expect(st.processed).toBe(52);
       expect(st.verdicts).toEqual({ ok: 52 });
       expect(w.tower.store.findings()).toEqual([]);
@@ -70,7 +70,7 @@ describe('watchtower on a healthy devnet', () => {
     const lines: string[] = [];
     const tower = new Watchtower({ rpcUrl: 'http://127.0.0.1:9', rollup: d.info.rollup, dbPath: tmp('db'), impls: makeImplementations('ts', 1000), log: (l) => lines.push(l) });
     const running = tower.run().catch((e) => e);
-    await until('two failures', () => tower.status.rpc.failures >= 2, 10_000);
+    await until('two failures', () => tower.status.rpc.failures >= 2, 120_000);
     expect(tower.status.state).toBe('rpc-retrying');
     expect(tower.status.rpc.ok).toBe(false);
     expect(lines.some((l) => /retrying in/.test(l))).toBe(true);

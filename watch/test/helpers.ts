@@ -11,7 +11,7 @@ import type { Devnet } from '../devnet.js';
 
 export const tmp = (label: string) => mkdtempSync(join(tmpdir(), `difftower-${label}-`));
 
-export async function until<T>(what: string, f: () => T | Promise<T>, timeoutMs = 60_000, everyMs = 100): Promise<NonNullable<T>> {
+export async function until<T>(what: string, f: () => T | Promise<T>, timeoutMs = 300_000, everyMs = 100): Promise<NonNullable<T>> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await f();

@@ -50,7 +50,7 @@ describe('watchtower killed and restarted', () => {
     await proposing;
     const last = watch(db);
     const head = Number(await d.sys.publicClient.getBlockNumber());
-    const url = await until('the status endpoint', () => /status: (http:\S+)\/status/.exec(last.output())?.[1], 30_000);
+    const url = await until('the status endpoint', () => /status: (http:\S+)\/status/.exec(last.output())?.[1], 300_000);
     await until('the restarted watchtower to catch up', async () => {
       const s = (await (await fetch(`${url}/status`)).json()) as { scanned: number | null };
       return (s.scanned ?? 0) >= head;
