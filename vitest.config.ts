@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -15,6 +16,10 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 300_000,
     teardownTimeout: 60_000,
+    // vitest's default is one file at a time on a 2-core machine (cores - 1). Most files wait on
+    // child processes (the CLI, anvil, implementations), so two or more files at once keep both
+    // cores busy and halve the suite's wall time; the budgets above absorb the sharing.
+    maxWorkers: Math.max(2, availableParallelism()),
     // The CLI tests run the compiled CLI (dist/); this refuses to start on a stale build.
     globalSetup: ['test/support/fresh-build.ts'],
   },
