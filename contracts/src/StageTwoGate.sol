@@ -102,8 +102,10 @@ contract StageTwoGate {
         return uint256(rollup.lastProofAt()) + STUCK_PROVER_PERIOD;
     }
 
-    function evidenceKeyDisagreement(bytes32 statementHash) public pure returns (bytes32) {
-        return keccak256(abi.encode(DISAGREEMENT, statementHash));
+    /// @dev Keyed by the disputed proposal (its proposal id) and the statement: the same wrong
+    ///      root re-proposed under fresh attestations is a new proposal and can be disputed again.
+    function evidenceKeyDisagreement(uint256 proposalId, bytes32 statementHash) public pure returns (bytes32) {
+        return keccak256(abi.encode(DISAGREEMENT, proposalId, statementHash));
     }
 
     /// @dev Unordered in the two outputs, so swapping proofs A and B is the same evidence.
@@ -128,7 +130,7 @@ contract StageTwoGate {
         if (!preAndDataMatch) revert InputsDoNotMatchCheckpoint(n);
         if (postMatches) revert OutputMatchesAttested(n);
         bytes32 statementHash = Statement.hashRange(publicInputs, 0, Statement.TOTAL_LEN);
-        bytes32 key = evidenceKeyDisagreement(statementHash);
+        bytes32 key = evidenceKeyDisagreement(rollup.proposalIdOf(n), statementHash);
         if (evidenceUsed[key]) revert EvidenceAlreadyUsed(key);
         if (!rollup.verifier().verifies(proof, publicInputs)) revert InvalidProof(0);
         evidenceUsed[key] = true;
