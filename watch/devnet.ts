@@ -20,6 +20,7 @@ import { dirname } from 'node:path';
 import { createTestClient, http, keccak256, parseEther, stringToHex, type Address, type Hex, type LocalAccount } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { startAnvil, type AnvilHandle } from '../contracts/src/anvil.js';
+import { stageTwoGateAbi } from '../contracts/src/artifacts.gen.js';
 import { deploySystem, type DifftowerSystem } from '../contracts/src/system.js';
 import { toField } from '../contracts/src/statement.js';
 import { decodeChainState, encodeChainState } from '../core/codec.js';
@@ -61,6 +62,14 @@ export interface DevnetOptions {
   wrongRootEvery?: number;
   l2ChainId?: bigint;
   l2Version?: bigint;
+  /**
+   * Pace the sequencer to the watchtower: after a wrong root, propose nothing until evidence for it
+   * is on L1 (or `paceTimeoutMs` passes), then act as the council and prune it, so every wrong root
+   * has an honest parent and gets its evidence even on a slow machine. Default false (the library);
+   * `difftower devnet` turns it on with --wrong-root-every.
+   */
+  pace?: boolean;
+  paceTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -110,7 +119,7 @@ export class Devnet {
 
   static async start(options: DevnetOptions = {}): Promise<Devnet> {
     const o = {
-      verifier: 'honk' as const, proofWindow: 3600, seed: 1n, wrongRootEvery: 0, l2ChainId: 31337n, l2Version: 1n,
+      verifier: 'honk' as const, proofWindow: 3600, seed: 1n, wrongRootEvery: 0, l2ChainId: 31337n, l2Version: 1n, pace: false, paceTimeoutMs: 600_000,
       log: (l: string) => process.stderr.write(l + '\n'), ...options,
     };
     const anvil = await startAnvil({ port: options.port ?? 0, hardfork: 'prague' });
@@ -226,6 +235,31 @@ export class Devnet {
     this.newEra(proven, this.era + 1);
   }
 
+  /**
+   * Waits until trigger (a) evidence for pending checkpoint n is on L1 (true), or the time limit
+   * passes or the checkpoint stops being pending (false); with evidence, the council prunes n.
+   */
+  async awaitEvidence(n: number, fromBlock: bigint): Promise<boolean> {
+    const end = Date.now() + this.o.paceTimeoutMs;
+    this.o.log(`sequencer: waiting for the watchtower's evidence on checkpoint ${n} before proposing more (pace; up to ${Math.round(this.o.paceTimeoutMs / 1000)} s)`);
+    while (!this.stopped && Date.now() < end) {
+      const logs = await this.sys.publicClient.getContractEvents({ address: this.sys.addresses.gate, abi: stageTwoGateAbi, eventName: 'DisagreementProven', args: { checkpoint: BigInt(n) }, fromBlock, toBlock: 'latest' });
+      if (logs.length > 0) {
+        this.o.log(`sequencer: evidence for checkpoint ${n} is on L1 (tx ${logs[0]!.transactionHash}); the council prunes it`);
+        try {
+          await this.sys.councilAct(DEVNET.council.slice(0, DEVNET.councilThreshold), this.sys.calls.councilPrune(BigInt(n)));
+        } catch (err) {
+          this.o.log(`sequencer: the council could not prune checkpoint ${n}: ${(err as Error).message.split('\n')[0]}`);
+        }
+        return true;
+      }
+      if (!(await this.sys.rollup.read.isPending([BigInt(n)]))) return false;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    if (!this.stopped) this.o.log(`sequencer: no evidence for checkpoint ${n} after ${Math.round(this.o.paceTimeoutMs / 1000)} s; going on`);
+    return false;
+  }
+
   /** Proposes `checkpoints` (or until stop()) every `intervalMs`. */
   async run(o: { checkpoints?: number; intervalMs: number; onProposal?: (r: ProposalRecord) => void }): Promise<void> {
     let count = 0;
@@ -233,6 +267,10 @@ export class Devnet {
       const r = await this.proposeNext();
       count++;
       o.onProposal?.(r);
+      if (r.wrong && this.o.pace) {
+        const receipt = await this.sys.publicClient.getTransactionReceipt({ hash: r.txHash });
+        await this.awaitEvidence(r.checkpoint, receipt.blockNumber);
+      }
       if (o.checkpoints !== undefined && count >= o.checkpoints) break;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, o.intervalMs);
