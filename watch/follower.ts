@@ -11,8 +11,8 @@
 
 import { Either, Schema } from 'effect';
 import { createPublicClient, decodeFunctionData, getAddress, http, type Abi, type Address, type Hex, type PublicClient } from 'viem';
-import { rollupAbi } from '../contracts/src/artifacts.gen.js';
-import { dataHash } from '../contracts/src/statement.js';
+import { rollupAbi } from '../contracts/generated/artifacts.gen.js';
+import { dataHash } from '../contracts/ts/statement.js';
 import type { ProposalData } from './l2.js';
 
 const Hex32 = Schema.String.pipe(Schema.pattern(/^0x[0-9a-fA-F]{64}$/));

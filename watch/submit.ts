@@ -4,7 +4,7 @@
 // would pile up behind the first and burn gas twice.
 
 import { createPublicClient, createWalletClient, defineChain, http, type Address, type Hex, type LocalAccount, type TransactionReceipt } from 'viem';
-import { decodeRevert } from '../contracts/src/errors.js';
+import { decodeRevert } from '../contracts/ts/errors.js';
 
 export interface Submitted {
   hash: Hex;

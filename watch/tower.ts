@@ -18,9 +18,9 @@
 
 import { join } from 'node:path';
 import { keccak256, concat, encodeFunctionData, type Address, type Hex, type LocalAccount } from 'viem';
-import { stageTwoGateAbi } from '../contracts/src/artifacts.gen.js';
-import { ContractRevertError } from '../contracts/src/errors.js';
-import { postHash } from '../contracts/src/statement.js';
+import { stageTwoGateAbi } from '../contracts/generated/artifacts.gen.js';
+import { ContractRevertError } from '../contracts/ts/errors.js';
+import { postHash } from '../contracts/ts/statement.js';
 import type { Implementation } from '../impls/implementation.js';
 import { b64, encodeEvidence, evidenceFileName, isEvidenceVerdict, writeFileAtomic, type Evidence } from './evidence.js';
 import { ChainReader, type Deployment, type RollupEvent } from './follower.js';

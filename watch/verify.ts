@@ -7,8 +7,8 @@
 // is CONFIRMED only when every check passes.
 
 import { concat, decodeEventLog, getAddress, keccak256, type Address, type Hex } from 'viem';
-import { rollupAbi, stageTwoGateAbi } from '../contracts/src/artifacts.gen.js';
-import { dataHash, postHash } from '../contracts/src/statement.js';
+import { rollupAbi, stageTwoGateAbi } from '../contracts/generated/artifacts.gen.js';
+import { dataHash, postHash } from '../contracts/ts/statement.js';
 import { decodeChainState } from '../core/codec.js';
 import type { Implementation } from '../impls/implementation.js';
 import { unb64, type Evidence } from './evidence.js';

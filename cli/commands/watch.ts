@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { getAddress, isAddress, type Address, type Hex, type LocalAccount } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { AnvilNotFoundError, AnvilStartError } from '../../contracts/src/anvil.js';
+import { AnvilNotFoundError, AnvilStartError } from '../../contracts/ts/anvil.js';
 import { closeBarretenberg } from '../../impls/noir/src/prover.js';
 import { decodeEvidence } from '../../watch/evidence.js';
 import { Devnet, DEVNET, devnetKey, writeKeyFile } from '../../watch/devnet.js';

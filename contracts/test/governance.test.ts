@@ -26,9 +26,9 @@ import {
   securityCouncilAbi,
   securityCouncilBytecode,
   upgradeTimelockAbi,
-} from '../src/artifacts.gen.js';
-import { decodeRevert } from '../src/errors.js';
-import { mockProof } from '../src/signing.js';
+} from '../generated/artifacts.gen.js';
+import { decodeRevert } from '../ts/errors.js';
+import { mockProof } from '../ts/signing.js';
 
 const fx = useSystem();
 const quorum = councilMembers.slice(0, COUNCIL_THRESHOLD);

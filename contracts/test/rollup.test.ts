@@ -17,9 +17,9 @@ import {
   stranger,
   useSystem,
 } from './fixture.js';
-import { attestationDigest, dataHash, postHash, withOutput, toFields } from '../src/statement.js';
-import { signAttestations } from '../src/signing.js';
-import { rollupAbi } from '../src/artifacts.gen.js';
+import { attestationDigest, dataHash, postHash, withOutput, toFields } from '../ts/statement.js';
+import { signAttestations } from '../ts/signing.js';
+import { rollupAbi } from '../generated/artifacts.gen.js';
 
 const fx = useSystem();
 

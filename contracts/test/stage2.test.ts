@@ -16,9 +16,9 @@ import {
   stranger,
   useSystem,
 } from './fixture.js';
-import { postHash, withOutput } from '../src/statement.js';
-import { mockVerifierAbi, mockVerifierBytecode, stageTwoGateAbi } from '../src/artifacts.gen.js';
-import { mockProof } from '../src/signing.js';
+import { postHash, withOutput } from '../ts/statement.js';
+import { mockVerifierAbi, mockVerifierBytecode, stageTwoGateAbi } from '../generated/artifacts.gen.js';
+import { mockProof } from '../ts/signing.js';
 
 const fx = useSystem();
 const quorum = councilMembers.slice(0, COUNCIL_THRESHOLD);

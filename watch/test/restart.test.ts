@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rollupAbi, stageTwoGateAbi } from '../../contracts/src/artifacts.gen.js';
+import { rollupAbi, stageTwoGateAbi } from '../../contracts/generated/artifacts.gen.js';
 import { Devnet, devnetKey } from '../devnet.js';
 import { WatchStore } from '../store.js';
 import { tmp, until } from './helpers.js';

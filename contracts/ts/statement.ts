@@ -1,6 +1,6 @@
 // The proof statement of spec/STF.md §9 (`small` profile) as the contracts see it: 136 field
 // elements (bytes32), and the keccak commitments Rollup.sol stores. Everything here must match
-// contracts/src/Statement.sol and Rollup.sol byte for byte (tests compare both).
+// contracts/sol/Statement.sol and Rollup.sol byte for byte (tests compare both).
 
 import { concat, encodeAbiParameters, isHex, keccak256, numberToHex, padHex, type Address, type Hex } from 'viem';
 

@@ -37,7 +37,7 @@ import {
   stageTwoGateBytecode,
   upgradeTimelockAbi,
   upgradeTimelockBytecode,
-} from './artifacts.gen.js';
+} from '../generated/artifacts.gen.js';
 import { decodeRevert } from './errors.js';
 import { signAttestations } from './signing.js';
 import {
