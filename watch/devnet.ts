@@ -109,6 +109,8 @@ export class Devnet {
   private eraCount = 0;
   private stopped = false;
   private wake: (() => void) | null = null;
+  /** Send proposals through this forwarding contract (a Safe, multicall or 7702 account stand-in) instead of calling the rollup. */
+  proposeThrough: Address | null = null;
 
   private constructor(
     readonly anvil: AnvilHandle,
@@ -184,7 +186,7 @@ export class Devnet {
   }
 
   /** Proposes the next checkpoint (starting a new era when the chain is full). */
-  async proposeNext(): Promise<ProposalRecord> {
+  async proposeNext(o: { wrong?: boolean } = {}): Promise<ProposalRecord> {
     const tip = Number(await this.sys.rollup.read.pendingTip());
     const localTip = this.history.length - 1;
     if (tip > localTip) throw new Error(`pending tip ${tip} is ahead of the devnet sequencer (${localTip}): someone else proposes on this rollup`);
@@ -200,13 +202,11 @@ export class Devnet {
         const honest = postFieldsOfChainState(this.ts);
         const state = encodeState(this.ts);
         const index = this.proposals.length + 1;
-        const wrong = this.o.wrongRootEvery > 0 && index % this.o.wrongRootEvery === 0;
+        const wrong = o.wrong ?? (this.o.wrongRootEvery > 0 && index % this.o.wrongRootEvery === 0);
         const attested = wrong ? honest.map((x, i) => (i === 11 ? toField((BigInt(x) + 1n) % FIELD_MODULUS) : x)) : honest;
-        const sent = await this.sys.propose(DEVNET.proposer, {
-          data: proposalDataOf(cp, outcome.blobFields),
-          post: attested,
-          attesters: DEVNET.attesters.slice(0, DEVNET.attesterThreshold),
-        });
+        const built = await this.sys.buildProposal({ data: proposalDataOf(cp, outcome.blobFields), post: attested, attesters: DEVNET.attesters.slice(0, DEVNET.attesterThreshold) });
+        const call = this.sys.proposeCall(built);
+        const sent = { ...(await this.sys.send(DEVNET.proposer, this.proposeThrough ? forwarded(this.proposeThrough, call) : call)), checkpoint: built.checkpoint };
         this.history.push({ state, post: honest });
         const rec: ProposalRecord = { index, checkpoint: Number(sent.checkpoint), era: this.era, wrong, gasUsed: sent.gasUsed, txHash: sent.hash, honestPost: honest, attestedPost: attested };
         this.proposals.push(rec);
@@ -291,6 +291,17 @@ export class Devnet {
     this.stop();
     await this.anvil.stop();
   }
+}
+
+/**
+ * Runtime code of a minimal forwarder: calldata = target (32 bytes) ‖ payload; it calls target with
+ * payload and returns or reverts with the callee's answer (hand-assembled; what a Safe or a
+ * multicall does, minus the checks). Installed with anvil_setCode.
+ */
+export const FORWARDER_CODE: Hex = '0x602036038060206000376000600082600060006000355af13d600060003e6025573d6000fd5b3d6000f3';
+
+export function forwarded(forwarder: Address, call: { to: Address; data: Hex }): { to: Address; data: Hex } {
+  return { to: forwarder, data: `0x${call.to.slice(2).toLowerCase().padStart(64, '0')}${call.data.slice(2)}` as Hex };
 }
 
 /** Writes an operator key file (mode 600) for the watchtower; the key itself is never printed. */

@@ -95,7 +95,7 @@ export class Watchtower {
   constructor(opts: TowerOptions) {
     this.o = {
       confirmations: 2, pollMs: 1000, prove: true, maxRange: 1000, finality: 'confirmations', replaceAfterMs: 30_000, maxBackoffMs: 30_000, log: (l) => process.stderr.write(l + '\n'),
-      ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
+      ...(Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as unknown as TowerOptions),
       evidenceDir: opts.evidenceDir ?? join(opts.dbPath, 'evidence'),
     } as Watchtower['o'];
     this.store = new WatchStore(opts.dbPath, { exclusive: true });
