@@ -8,25 +8,25 @@ import {Statement} from "./Statement.sol";
 import {ProofCheck} from "./ProofCheck.sol";
 
 /// @title StageTwoGate
-/// @notice Decides, on-chain, when the security council may act on the rollup, and routes
-///         every upgrade. The council gains power only after one of three triggers:
+/// @notice Decides, on-chain, when the security council may act on the rollup and on what, and
+///         routes every upgrade. Each trigger gives the council only the power its bug needs:
 ///         (a) disagreement: a valid proof whose pre-state and data are a PENDING checkpoint's
-///             but whose output differs from that checkpoint's attested post-state;
+///             but whose output differs from that checkpoint's attested post-state. This is no
+///             bug in the proof system (the wrong root cannot be proven anyway), so for
+///             TRIGGER_WINDOW the council may only prune THAT checkpoint (and what follows it)
+///             or replace its post-state with the PROVEN output. No upgrade, nothing else.
 ///         (b) self-contradiction: two valid proofs with the same 123 inputs and different
-///             outputs (the proof system is unsound);
-///         (c) stuck prover: no proof accepted for at least STUCK_PROVER_PERIOD (7 days),
-///             measured from the rollup's last accepted proof (or its deployment).
-///         (a) and (b) are evidence: each piece is accepted once and opens a window of
-///         TRIGGER_WINDOW (7 days) during which the council may act. (c) is a live condition:
-///         it holds exactly while no proof has been accepted for 7 days.
-///         While triggered, the council may prune pending checkpoints, replace a pending
-///         checkpoint's post-state, and upgrade the verifier or committee with no delay.
-///         Otherwise upgrades come only from the UpgradeTimelock (30-day delay).
-/// @dev Encoding of the seeds' requirements: "a halt is fixable in 7 days" = trigger (c) is
-///      live from day 7 of a halt and the council's fast path has no delay; "unwanted upgrades
-///      leave 30 days to exit" = outside a trigger the only upgrade path is the timelock, whose
-///      delay is a 30-day constant. Proven checkpoints are never touched: overrides apply to the
-///      pending chain only.
+///             outputs: the proof system is unsound. For TRIGGER_WINDOW the council may
+///             upgrade the verifier at once and prune or replace any pending checkpoint.
+///         (c) stuck prover: a checkpoint has been pending for STUCK_PROVER_PERIOD in total
+///             since the last accepted proof (idle time does not count; Rollup.stuckFor). While
+///             it holds the council has the same powers as under (b). A silent or obstructing
+///             committee cannot manufacture it: after Rollup.SELF_PROPOSE_DELAY (3 days) without
+///             a proof anyone may append a proven checkpoint without attestations, which ends it.
+///         Otherwise upgrades come only from the UpgradeTimelock (30-day delay), and the
+///         attester committee is replaced only through the timelock (it decides liveness, not
+///         safety, and the permissionless path covers its failure).
+/// @dev Proven checkpoints are never touched: overrides apply to the pending chain only.
 contract StageTwoGate {
     using ProofCheck for IVerifier;
 
@@ -40,8 +40,22 @@ contract StageTwoGate {
     address public immutable council;
     address public immutable timelock;
 
-    /// @notice Evidence-based triggers (a)/(b) hold while block.timestamp < triggeredUntil.
+    /// @notice An open trigger (a) on one proposal (Rollup.proposalIdOf): its checkpoint number,
+    ///         the output the evidence proved, and until when the council may act on it.
+    struct Dispute {
+        uint64 checkpoint;
+        uint64 until;
+        uint64 epoch;
+        bytes32 provenPostHash;
+    }
+
+    /// @notice Trigger (b) holds while block.timestamp < unsoundUntil.
+    uint256 public unsoundUntil;
+    /// @notice The latest end of any evidence window, (a) or (b) (informational, for watchers).
     uint256 public triggeredUntil;
+    /// @notice Disputes keyed by proposal id; `closeTrigger` bumps `epoch`, which ends them all.
+    mapping(uint256 => Dispute) public disputes;
+    uint64 public epoch;
     /// @notice Evidence already used, keyed by kind and content (see evidenceKey*).
     mapping(bytes32 => bool) public evidenceUsed;
 
@@ -64,6 +78,8 @@ contract StageTwoGate {
     error NotUpgrader(address caller);
     error NotTriggered();
     error NotPending(uint256 checkpoint);
+    error NotDisputed(uint256 checkpoint);
+    error NotProvenOutput(uint256 checkpoint, bytes32 provenPostHash);
     error EvidenceAlreadyUsed(bytes32 key);
     error InputsDoNotMatchCheckpoint(uint256 checkpoint);
     error OutputMatchesAttested(uint256 checkpoint);
@@ -71,9 +87,8 @@ contract StageTwoGate {
     error OutputsEqual();
     error InvalidProof(uint256 which);
 
-    modifier onlyCouncilWhileTriggered() {
+    modifier onlyCouncil() {
         if (msg.sender != council) revert NotCouncil(msg.sender);
-        if (!isTriggered()) revert NotTriggered();
         _;
     }
 
@@ -87,19 +102,39 @@ contract StageTwoGate {
 
     // ------------------------------------------------------------------ trigger status
 
-    /// @notice Trigger (c): no proof accepted for at least 7 days.
+    /// @notice Trigger (c): some checkpoint is pending and checkpoints have been pending for
+    ///         7 days in total since the last accepted proof.
     function isProverStuck() public view returns (bool) {
-        return block.timestamp >= uint256(rollup.lastProofAt()) + STUCK_PROVER_PERIOD;
+        return rollup.pendingTip() > rollup.provenTip() && rollup.stuckFor() >= STUCK_PROVER_PERIOD;
     }
 
-    /// @notice True while any trigger holds: the council may then act without delay.
+    /// @notice Trigger (b) holds (the proof system contradicted itself within the window).
+    function isUnsound() public view returns (bool) {
+        return block.timestamp < unsoundUntil;
+    }
+
+    /// @notice (b) or (c): the council may upgrade the verifier at once and override any
+    ///         pending checkpoint.
+    function hasBroadPowers() public view returns (bool) {
+        return isUnsound() || isProverStuck();
+    }
+
+    /// @notice Trigger (a) holds on pending checkpoint n (this very proposal of it).
+    function isDisputed(uint256 n) public view returns (bool) {
+        if (!rollup.isPending(n)) return false;
+        Dispute storage d = disputes[rollup.proposalIdOf(n)];
+        return d.until > block.timestamp && d.epoch == epoch && d.checkpoint == n;
+    }
+
+    /// @notice True while any trigger holds somewhere (informational: what the council may do
+    ///         depends on which, see hasBroadPowers and isDisputed).
     function isTriggered() public view returns (bool) {
         return block.timestamp < triggeredUntil || isProverStuck();
     }
 
-    /// @notice When trigger (c) will hold (if no proof is accepted before).
+    /// @notice When trigger (c) will hold if nothing is proven before (0 while nothing is pending).
     function stuckFrom() external view returns (uint256) {
-        return uint256(rollup.lastProofAt()) + STUCK_PROVER_PERIOD;
+        return rollup.stuckReachesAt(STUCK_PROVER_PERIOD);
     }
 
     /// @dev Keyed by the disputed proposal (its proposal id) and the statement: the same wrong
@@ -122,23 +157,26 @@ contract StageTwoGate {
 
     /// @notice Trigger (a): `publicInputs` has pending checkpoint n's pre-state and data, a
     ///         different output than n's attested post-state, and `proof` verifies it with the
-    ///         rollup's current verifier. Each statement is accepted once.
+    ///         rollup's current verifier. Opens a dispute on this proposal of n only.
     function proveDisagreement(uint256 n, bytes calldata proof, bytes32[] calldata publicInputs) external {
         if (!rollup.isPending(n)) revert NotPending(n);
         Statement.requireLength(publicInputs);
-        (bool preAndDataMatch, bool postMatches) = rollup.statementRelation(n, publicInputs);
+        (bool preAndDataMatch, bool postMatches) = rollup.statementRelation(n, publicInputs); // canonical
         if (!preAndDataMatch) revert InputsDoNotMatchCheckpoint(n);
         if (postMatches) revert OutputMatchesAttested(n);
+        uint256 proposalId = rollup.proposalIdOf(n);
         bytes32 statementHash = Statement.hashRange(publicInputs, 0, Statement.TOTAL_LEN);
-        bytes32 key = evidenceKeyDisagreement(rollup.proposalIdOf(n), statementHash);
+        bytes32 key = evidenceKeyDisagreement(proposalId, statementHash);
         if (evidenceUsed[key]) revert EvidenceAlreadyUsed(key);
         if (!rollup.verifier().verifies(proof, publicInputs)) revert InvalidProof(0);
         evidenceUsed[key] = true;
+        bytes32 proven = Statement.outputHash(publicInputs);
+        uint256 until = block.timestamp + TRIGGER_WINDOW;
+        disputes[proposalId] =
+            Dispute({checkpoint: uint64(n), until: uint64(until), epoch: epoch, provenPostHash: proven});
+        if (until > triggeredUntil) triggeredUntil = until;
         (, bytes32 attestedPostHash,,) = rollup.getCheckpoint(n);
-        uint256 until = _openWindow();
-        emit DisagreementProven(
-            n, statementHash, attestedPostHash, Statement.outputHash(publicInputs), msg.sender, until
-        );
+        emit DisagreementProven(n, statementHash, attestedPostHash, proven, msg.sender, until);
     }
 
     /// @notice Trigger (b): two proofs that both verify, same 123 inputs, different outputs.
@@ -150,6 +188,9 @@ contract StageTwoGate {
     ) external {
         Statement.requireLength(publicInputsA);
         Statement.requireLength(publicInputsB);
+        // x and x + p are one statement to a verifier that reduces its inputs: both must be canonical
+        Statement.requireCanonical(publicInputsA);
+        Statement.requireCanonical(publicInputsB);
         bytes32 inputsHash = Statement.inputsHash(publicInputsA);
         if (Statement.inputsHash(publicInputsB) != inputsHash) revert InputsDiffer();
         bytes32 postA = Statement.outputHash(publicInputsA);
@@ -161,57 +202,67 @@ contract StageTwoGate {
         if (!v.verifies(proofA, publicInputsA)) revert InvalidProof(0);
         if (!v.verifies(proofB, publicInputsB)) revert InvalidProof(1);
         evidenceUsed[key] = true;
-        uint256 until = _openWindow();
+        uint256 until = block.timestamp + TRIGGER_WINDOW;
+        if (until > unsoundUntil) unsoundUntil = until;
+        if (until > triggeredUntil) triggeredUntil = until;
         emit SelfContradictionProven(inputsHash, postA, postB, msg.sender, until);
     }
 
-    // ------------------------------------------------------------------ council (triggered)
+    // ------------------------------------------------------------------ council overrides
 
-    /// @notice Drop pending checkpoints `from`..pendingTip.
-    function councilPrune(uint256 from) external onlyCouncilWhileTriggered {
+    /// @notice Drop pending checkpoints `from`..pendingTip: under (a) only from the disputed
+    ///         checkpoint itself, under (b)/(c) from any pending one.
+    function councilPrune(uint256 from) external onlyCouncil {
+        if (!hasBroadPowers()) _requireDisputed(from);
         rollup.overridePrune(from);
         emit CouncilOverride(this.councilPrune.selector, from);
     }
 
-    /// @notice Replace pending checkpoint n's post-state (and drop the checkpoints after it).
-    function councilReplacePost(uint256 n, bytes32[13] calldata post) external onlyCouncilWhileTriggered {
+    /// @notice Replace pending checkpoint n's post-state (and drop the checkpoints after it):
+    ///         under (a) only the disputed checkpoint, and only with the output its evidence
+    ///         proved; under (b)/(c) any pending checkpoint with the council's choice (it still
+    ///         needs a proof to become proven).
+    function councilReplacePost(uint256 n, bytes32[13] calldata post) external onlyCouncil {
+        if (!hasBroadPowers()) {
+            _requireDisputed(n);
+            bytes32 proven = disputes[rollup.proposalIdOf(n)].provenPostHash;
+            if (Statement.postHash(post) != proven) revert NotProvenOutput(n, proven);
+        }
         rollup.overrideReplacePost(n, post);
         emit CouncilOverride(this.councilReplacePost.selector, n);
     }
 
-    /// @notice End an evidence trigger early once the council is done (cannot end (c)).
-    function closeTrigger() external {
-        if (msg.sender != council) revert NotCouncil(msg.sender);
+    /// @notice End the evidence triggers early once the council is done: (b) and every open
+    ///         dispute. Cannot end (c): only a proof does.
+    function closeTrigger() external onlyCouncil {
+        unsoundUntil = block.timestamp;
         triggeredUntil = block.timestamp;
+        epoch += 1;
         emit TriggerClosed(msg.sender);
+    }
+
+    function _requireDisputed(uint256 n) private view {
+        if (!rollup.isPending(n)) revert NotPending(n);
+        if (isDisputed(n)) return;
+        if (isTriggered()) revert NotDisputed(n);
+        revert NotTriggered();
     }
 
     // ------------------------------------------------------------------ upgrades
 
     /// @notice Swap the rollup's verifier: from the timelock (after its 30 days) at any time, or
-    ///         from the council without delay while a trigger holds.
+    ///         from the council without delay while (b) or (c) holds (never on (a) alone).
     function upgradeVerifier(IVerifier next) external {
-        _checkUpgrader(this.upgradeVerifier.selector, address(next));
+        if (msg.sender != timelock) {
+            if (msg.sender != council || !hasBroadPowers()) revert NotUpgrader(msg.sender);
+            emit FastUpgrade(this.upgradeVerifier.selector, address(next));
+        }
         rollup.setVerifier(next);
     }
 
-    /// @notice Swap the rollup's attester committee: same rule as upgradeVerifier.
+    /// @notice Swap the rollup's attester committee: only from the timelock.
     function upgradeCommittee(AttesterCommittee next) external {
-        _checkUpgrader(this.upgradeCommittee.selector, address(next));
+        if (msg.sender != timelock) revert NotUpgrader(msg.sender);
         rollup.setCommittee(next);
-    }
-
-    function _checkUpgrader(bytes4 selector, address next) private {
-        if (msg.sender == timelock) return;
-        if (msg.sender == council && isTriggered()) {
-            emit FastUpgrade(selector, next);
-            return;
-        }
-        revert NotUpgrader(msg.sender);
-    }
-
-    function _openWindow() private returns (uint256 until) {
-        until = block.timestamp + TRIGGER_WINDOW;
-        if (until > triggeredUntil) triggeredUntil = until;
     }
 }

@@ -63,7 +63,7 @@ export interface SystemAddresses {
 
 export type VerifierChoice =
   /** Deploy a MockVerifier whose proofs are `prover`'s signatures (see signing.ts, mockProof). */
-  | { kind: 'mock'; prover: Address; revertOnInvalid?: boolean }
+  | { kind: 'mock'; prover: Address; revertOnInvalid?: boolean; reduceModP?: boolean }
   /** Use an already deployed verifier (e.g. the generated HonkVerifier). */
   | { kind: 'address'; address: Address };
 
@@ -135,7 +135,7 @@ export async function deploySystem(o: DeployOptions): Promise<DifftowerSystem> {
 
   const verifier =
     o.verifier.kind === 'mock'
-      ? await deploy(mockVerifierAbi, mockVerifierBytecode, [o.verifier.prover, o.verifier.revertOnInvalid ?? true])
+      ? await deploy(mockVerifierAbi, mockVerifierBytecode, [o.verifier.prover, o.verifier.revertOnInvalid ?? true, o.verifier.reduceModP ?? false])
       : getAddress(o.verifier.address);
   const committee = await deploy(attesterCommitteeAbi, attesterCommitteeBytecode, [o.committee.attesters, BigInt(o.committee.threshold)]);
   const council = await deploy(securityCouncilAbi, securityCouncilBytecode, [o.council.members, BigInt(o.council.threshold)]);
@@ -429,6 +429,10 @@ export class DifftowerSystem {
 
   async councilApprove(member: LocalAccount, id: bigint): Promise<Sent> {
     return this.send(member, { to: this.addresses.council, data: encodeFunctionData({ abi: securityCouncilAbi, functionName: 'approve', args: [id] }) });
+  }
+
+  async councilRevoke(member: LocalAccount, id: bigint): Promise<Sent> {
+    return this.send(member, { to: this.addresses.council, data: encodeFunctionData({ abi: securityCouncilAbi, functionName: 'revoke', args: [id] }) });
   }
 
   async councilExecute(member: LocalAccount, id: bigint): Promise<Sent> {
