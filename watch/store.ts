@@ -193,6 +193,11 @@ export class WatchStore {
     });
   }
 
+  /** Event ids counted so far (`proposed:<tx>:<n>`, `pruned:...`): what was judged, across re-syncs. */
+  seenIds(): string[] {
+    return [...this.db.getRange({ start: ['seen', ''], end: ['seen', '\uffff'] })].map((e) => (e.key as [string, string])[1]);
+  }
+
   /** Updates a stored checkpoint record (no cursor move): a re-judgement after a proof. */
   putCheckpoints(rs: CheckpointRecord[], findings: Omit<Finding, 'seq'>[] = []): void {
     this.db.transactionSync(() => {
