@@ -347,6 +347,28 @@ describe('start-up, chain changes, stuck transactions, hangs, full disks, re-syn
   }, 120_000);
 });
 
+describe('finality (item 8)', () => {
+  it('--finality finalized reads only up to the node\'s finalized block', async () => {
+    const db = tmp('final');
+    const tower = new Watchtower({ rpcUrl: d.info.rpcUrl, rollup: d.info.rollup, dbPath: db, impls: watchImplementations('ts', 60_000), finality: 'finalized', pollMs: 50, prove: false, log: () => undefined });
+    const running = tower.run();
+    try {
+      const fin = Number((await d.sys.publicClient.getBlock({ blockTag: 'finalized' })).number);
+      const h = await head();
+      expect(fin).toBeLessThan(h);
+      await until('following', () => tower.status.state === 'following' && tower.status.head !== null);
+      await new Promise((r) => setTimeout(r, 1000));
+      // Either nothing yet (finalized before the deployment) or exactly the finalized block: never the head.
+      expect(tower.status.scanned ?? -1).toBeLessThanOrEqual(fin);
+      expect(tower.status.scanned ?? -1).toBeLessThan(h);
+    } finally {
+      tower.stop();
+      await running;
+      await tower.close();
+    }
+  }, 60_000);
+});
+
 describe('writeFileAtomic', () => {
   it('removes its temporary file when the disk is full', () => {
     const dir = tmp('atomic');
