@@ -254,7 +254,10 @@ export class Devnet {
         return true;
       }
       if (!(await this.sys.rollup.read.isPending([BigInt(n)]))) return false;
-      await new Promise((r) => setTimeout(r, 250));
+      // L1 goes on producing blocks meanwhile (anvil mines only on transactions): a watchtower that
+      // waits for confirmations must see the wrong root confirmed.
+      await createTestClient({ mode: 'anvil', transport: http(this.anvil.rpcUrl) }).mine({ blocks: 1 });
+      await new Promise((r) => setTimeout(r, 1000));
     }
     if (!this.stopped) this.o.log(`sequencer: no evidence for checkpoint ${n} after ${Math.round(this.o.paceTimeoutMs / 1000)} s; going on`);
     return false;
