@@ -5,7 +5,7 @@
 import { Bench } from 'tinybench';
 import { CheckpointGenerator } from '../core/generate.js';
 import type { Checkpoint } from '../core/schema.js';
-import { startAnvil } from '../contracts/src/anvil.js';
+import { startAnvil } from '../contracts/ts/anvil.js';
 import { execute, loadCircuit } from '../impls/noir/src/circuit.js';
 import { deployHonkVerifier } from '../impls/noir/src/honk-verifier.js';
 import { witnessFor } from '../impls/noir/src/implementation.js';

@@ -19,9 +19,10 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createTestClient, http, keccak256, parseEther, stringToHex, type Address, type Hex, type LocalAccount } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { startAnvil, type AnvilHandle } from '../contracts/src/anvil.js';
-import { deploySystem, type DifftowerSystem } from '../contracts/src/system.js';
-import { toField } from '../contracts/src/statement.js';
+import { startAnvil, type AnvilHandle } from '../contracts/ts/anvil.js';
+import { stageTwoGateAbi } from '../contracts/generated/artifacts.gen.js';
+import { deploySystem, type DifftowerSystem } from '../contracts/ts/system.js';
+import { toField } from '../contracts/ts/statement.js';
 import { decodeChainState, encodeChainState } from '../core/codec.js';
 import { FIELD_MODULUS } from '../core/params.js';
 import { CheckpointGenerator } from '../core/generate.js';
@@ -61,6 +62,14 @@ export interface DevnetOptions {
   wrongRootEvery?: number;
   l2ChainId?: bigint;
   l2Version?: bigint;
+  /**
+   * Pace the sequencer to the watchtower: after a wrong root, propose nothing until evidence for it
+   * is on L1 (or `paceTimeoutMs` passes), then act as the council and prune it, so every wrong root
+   * has an honest parent and gets its evidence even on a slow machine. Default false (the library);
+   * `difftower devnet` turns it on with --wrong-root-every.
+   */
+  pace?: boolean;
+  paceTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -100,6 +109,8 @@ export class Devnet {
   private eraCount = 0;
   private stopped = false;
   private wake: (() => void) | null = null;
+  /** Send proposals through this forwarding contract (a Safe, multicall or 7702 account stand-in) instead of calling the rollup. */
+  proposeThrough: Address | null = null;
 
   private constructor(
     readonly anvil: AnvilHandle,
@@ -110,7 +121,7 @@ export class Devnet {
 
   static async start(options: DevnetOptions = {}): Promise<Devnet> {
     const o = {
-      verifier: 'honk' as const, proofWindow: 3600, seed: 1n, wrongRootEvery: 0, l2ChainId: 31337n, l2Version: 1n,
+      verifier: 'honk' as const, proofWindow: 3600, seed: 1n, wrongRootEvery: 0, l2ChainId: 31337n, l2Version: 1n, pace: false, paceTimeoutMs: 600_000,
       log: (l: string) => process.stderr.write(l + '\n'), ...options,
     };
     const anvil = await startAnvil({ port: options.port ?? 0, hardfork: 'prague' });
@@ -175,7 +186,7 @@ export class Devnet {
   }
 
   /** Proposes the next checkpoint (starting a new era when the chain is full). */
-  async proposeNext(): Promise<ProposalRecord> {
+  async proposeNext(o: { wrong?: boolean } = {}): Promise<ProposalRecord> {
     const tip = Number(await this.sys.rollup.read.pendingTip());
     const localTip = this.history.length - 1;
     if (tip > localTip) throw new Error(`pending tip ${tip} is ahead of the devnet sequencer (${localTip}): someone else proposes on this rollup`);
@@ -191,13 +202,11 @@ export class Devnet {
         const honest = postFieldsOfChainState(this.ts);
         const state = encodeState(this.ts);
         const index = this.proposals.length + 1;
-        const wrong = this.o.wrongRootEvery > 0 && index % this.o.wrongRootEvery === 0;
+        const wrong = o.wrong ?? (this.o.wrongRootEvery > 0 && index % this.o.wrongRootEvery === 0);
         const attested = wrong ? honest.map((x, i) => (i === 11 ? toField((BigInt(x) + 1n) % FIELD_MODULUS) : x)) : honest;
-        const sent = await this.sys.propose(DEVNET.proposer, {
-          data: proposalDataOf(cp, outcome.blobFields),
-          post: attested,
-          attesters: DEVNET.attesters.slice(0, DEVNET.attesterThreshold),
-        });
+        const built = await this.sys.buildProposal({ data: proposalDataOf(cp, outcome.blobFields), post: attested, attesters: DEVNET.attesters.slice(0, DEVNET.attesterThreshold) });
+        const call = this.sys.proposeCall(built);
+        const sent = { ...(await this.sys.send(DEVNET.proposer, this.proposeThrough ? forwarded(this.proposeThrough, call) : call)), checkpoint: built.checkpoint };
         this.history.push({ state, post: honest });
         const rec: ProposalRecord = { index, checkpoint: Number(sent.checkpoint), era: this.era, wrong, gasUsed: sent.gasUsed, txHash: sent.hash, honestPost: honest, attestedPost: attested };
         this.proposals.push(rec);
@@ -226,6 +235,34 @@ export class Devnet {
     this.newEra(proven, this.era + 1);
   }
 
+  /**
+   * Waits until trigger (a) evidence for pending checkpoint n is on L1 (true), or the time limit
+   * passes or the checkpoint stops being pending (false); with evidence, the council prunes n.
+   */
+  async awaitEvidence(n: number, fromBlock: bigint): Promise<boolean> {
+    const end = Date.now() + this.o.paceTimeoutMs;
+    this.o.log(`sequencer: waiting for the watchtower's evidence on checkpoint ${n} before proposing more (pace; up to ${Math.round(this.o.paceTimeoutMs / 1000)} s)`);
+    while (!this.stopped && Date.now() < end) {
+      const logs = await this.sys.publicClient.getContractEvents({ address: this.sys.addresses.gate, abi: stageTwoGateAbi, eventName: 'DisagreementProven', args: { checkpoint: BigInt(n) }, fromBlock, toBlock: 'latest' });
+      if (logs.length > 0) {
+        this.o.log(`sequencer: evidence for checkpoint ${n} is on L1 (tx ${logs[0]!.transactionHash}); the council prunes it`);
+        try {
+          await this.sys.councilAct(DEVNET.council.slice(0, DEVNET.councilThreshold), this.sys.calls.councilPrune(BigInt(n)));
+        } catch (err) {
+          this.o.log(`sequencer: the council could not prune checkpoint ${n}: ${(err as Error).message.split('\n')[0]}`);
+        }
+        return true;
+      }
+      if (!(await this.sys.rollup.read.isPending([BigInt(n)]))) return false;
+      // L1 goes on producing blocks meanwhile (anvil mines only on transactions): a watchtower that
+      // waits for confirmations must see the wrong root confirmed.
+      await createTestClient({ mode: 'anvil', transport: http(this.anvil.rpcUrl) }).mine({ blocks: 1 });
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    if (!this.stopped) this.o.log(`sequencer: no evidence for checkpoint ${n} after ${Math.round(this.o.paceTimeoutMs / 1000)} s; going on`);
+    return false;
+  }
+
   /** Proposes `checkpoints` (or until stop()) every `intervalMs`. */
   async run(o: { checkpoints?: number; intervalMs: number; onProposal?: (r: ProposalRecord) => void }): Promise<void> {
     let count = 0;
@@ -233,6 +270,10 @@ export class Devnet {
       const r = await this.proposeNext();
       count++;
       o.onProposal?.(r);
+      if (r.wrong && this.o.pace) {
+        const receipt = await this.sys.publicClient.getTransactionReceipt({ hash: r.txHash });
+        await this.awaitEvidence(r.checkpoint, receipt.blockNumber);
+      }
       if (o.checkpoints !== undefined && count >= o.checkpoints) break;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, o.intervalMs);
@@ -253,6 +294,17 @@ export class Devnet {
     this.stop();
     await this.anvil.stop();
   }
+}
+
+/**
+ * Runtime code of a minimal forwarder: calldata = target (32 bytes) ‖ payload; it calls target with
+ * payload and returns or reverts with the callee's answer (hand-assembled; what a Safe or a
+ * multicall does, minus the checks). Installed with anvil_setCode.
+ */
+export const FORWARDER_CODE: Hex = '0x602036038060206000376000600082600060006000355af13d600060003e6025573d6000fd5b3d6000f3';
+
+export function forwarded(forwarder: Address, call: { to: Address; data: Hex }): { to: Address; data: Hex } {
+  return { to: forwarder, data: `0x${call.to.slice(2).toLowerCase().padStart(64, '0')}${call.data.slice(2)}` as Hex };
 }
 
 /** Writes an operator key file (mode 600) for the watchtower; the key itself is never printed. */

@@ -6,7 +6,7 @@ import { type Hex } from 'viem';
 import { DecodeError, decodeChainState, encodeChainState, encodeCheckpoint } from '../core/codec.js';
 import type { ChainStateFile, Checkpoint, Outcome } from '../core/schema.js';
 import { ChainState, fromStateFile, toStateFile } from '../impls/ts/src/index.js';
-import { buildStatement, postHash, toField, toFields, type CheckpointData } from '../contracts/src/statement.js';
+import { buildStatement, postHash, toField, toFields, type CheckpointData } from '../contracts/ts/statement.js';
 
 /** Calldata of one proposal, normalised to 32-byte hex (unpadded messages and blob fields). */
 export interface ProposalData {

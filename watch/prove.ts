@@ -10,7 +10,7 @@ import { witnessFor } from '../impls/noir/src/implementation.js';
 import { ChainModel } from '../impls/noir/src/model.js';
 import { initPoseidon } from '../impls/noir/src/poseidon.js';
 import { circuitId, prove, verify } from '../impls/noir/src/prover.js';
-import { toFields } from '../contracts/src/statement.js';
+import { toFields } from '../contracts/ts/statement.js';
 
 export interface EvidenceProof {
   circuit: string;

@@ -6,6 +6,9 @@
 //   cp/<n>                the record of pending checkpoint n: attested data, verdict, every
 //                         implementation's post-state snapshot (the pre-state of n+1)
 //   finding/<seq>         append-only log of findings (kept across prunes and reorg re-syncs)
+//   fkey/<key>            which findings exist (checkpoint, proposal tx, verdict): a re-sync after a
+//                         deep reorg does not append the same finding again
+//   seen/<event id>       which chain events were counted: stats are idempotent across re-syncs
 //   stats                 counters shown by the status endpoint
 //
 // kill -9 safety: a checkpoint's verdict, its snapshots and the cursor move in ONE transaction
@@ -58,8 +61,10 @@ export interface CheckpointRecord {
   usable: boolean;
   timing: { reexecMs: number; proveMs?: number; totalMs: number; perImpl: Record<string, number> };
   evidencePath?: string;
-  posted?: { txHash?: Hex; gasUsed?: string; note: string };
+  posted?: { txHash?: Hex; gasUsed?: string; note: string; nonce?: number; replacements?: number };
   proven?: boolean;
+  /** What the proposal carried (null when it could not be read): lets a later proof re-judge it. */
+  data?: { header: Hex[]; l1ToL2Messages: Hex[]; blobFields: Hex[] } | null;
 }
 
 export interface Cursor {
@@ -75,6 +80,8 @@ export interface Meta {
   l2ChainId: string;
   l2Version: string;
   genesisPost: Hex[];
+  /** Hash of L1 block 0: a restarted devnet (same chain id, same addresses) has another one. */
+  l1GenesisHash?: Hex;
 }
 
 export interface Finding {
@@ -85,6 +92,8 @@ export interface Finding {
   reason: string;
   evidencePath?: string;
   posted?: CheckpointRecord['posted'];
+  /** Identity of the finding (checkpoint, proposal tx, verdict): appended once. */
+  key?: string;
 }
 
 export interface Stats {
@@ -151,6 +160,8 @@ export class WatchStore {
    */
   commitEvent(e: {
     at: { block: number; logIndex: number };
+    /** The event's identity across re-syncs (kind, tx, checkpoint): counted in stats once. */
+    id?: string;
     put?: CheckpointRecord[];
     deleteFrom?: number;
     findings?: Omit<Finding, 'seq'>[];
@@ -163,14 +174,41 @@ export class WatchStore {
       for (const r of e.put ?? []) this.db.put(['cp', r.n], r);
       if (e.findings?.length) {
         let seq = (this.db.get('findingSeq') as number | undefined) ?? 0;
-        for (const f of e.findings) this.db.put(['finding', ++seq], { ...f, seq });
+        for (const f of e.findings) {
+          if (f.key !== undefined && this.db.get(['fkey', f.key]) !== undefined) continue;
+          this.db.put(['finding', ++seq], { ...f, seq });
+          if (f.key !== undefined) this.db.put(['fkey', f.key], seq);
+        }
         this.db.put('findingSeq', seq);
       }
-      const stats = this.stats();
-      e.stats?.(stats);
-      this.db.put('stats', stats);
+      const counted = e.id !== undefined && this.db.get(['seen', e.id]) !== undefined;
+      if (!counted) {
+        const stats = this.stats();
+        e.stats?.(stats);
+        this.db.put('stats', stats);
+        if (e.id !== undefined) this.db.put(['seen', e.id], 1);
+      }
       const c = this.cursor();
       this.db.put('cursor', { ...c, done: e.at } satisfies Cursor);
+    });
+  }
+
+  /** Event ids counted so far (`proposed:<tx>:<n>`, `pruned:...`): what was judged, across re-syncs. */
+  seenIds(): string[] {
+    return [...this.db.getRange({ start: ['seen', ''], end: ['seen', '\uffff'] })].map((e) => (e.key as [string, string])[1]);
+  }
+
+  /** Updates a stored checkpoint record (no cursor move): a re-judgement after a proof. */
+  putCheckpoints(rs: CheckpointRecord[], findings: Omit<Finding, 'seq'>[] = []): void {
+    this.db.transactionSync(() => {
+      for (const r of rs) this.db.put(['cp', r.n], r);
+      let seq = (this.db.get('findingSeq') as number | undefined) ?? 0;
+      for (const f of findings) {
+        if (f.key !== undefined && this.db.get(['fkey', f.key]) !== undefined) continue;
+        this.db.put(['finding', ++seq], { ...f, seq });
+        if (f.key !== undefined) this.db.put(['fkey', f.key], seq);
+      }
+      this.db.put('findingSeq', seq);
     });
   }
 

@@ -6,20 +6,34 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { getAddress, isAddress, type Address, type Hex, type LocalAccount } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { AnvilNotFoundError, AnvilStartError } from '../../contracts/src/anvil.js';
+import { AnvilNotFoundError, AnvilStartError } from '../../contracts/ts/anvil.js';
 import { closeBarretenberg } from '../../impls/noir/src/prover.js';
 import { decodeEvidence } from '../../watch/evidence.js';
 import { Devnet, DEVNET, devnetKey, writeKeyFile } from '../../watch/devnet.js';
 import { NotARollupError } from '../../watch/follower.js';
 import { serveStatus } from '../../watch/status.js';
 import { StoreMismatchError } from '../../watch/store.js';
-import { GenesisMismatchError, Watchtower } from '../../watch/tower.js';
+import { ThreadedImplementation } from '../../watch/threaded.js';
+import { ChainChangedError, GenesisMismatchError, Watchtower } from '../../watch/tower.js';
 import { verifyEvidence } from '../../watch/verify.js';
-import { makeImplementations } from '../implementations.js';
+import type { Implementation } from '../../impls/implementation.js';
+import { makeImplementation, makeImplementations, parseImplementationList } from '../implementations.js';
 import { Progress } from '../progress.js';
 import { EnvironmentError, EXIT, intOf, readInput, seedOf, UsageError, type Command } from '../shared.js';
 
 const DEFAULT_KEY_FILE = '.difftower/devnet/operator.key';
+
+/**
+ * The watchtower's implementations, each with a time limit per call: ts and noir (in process
+ * otherwise) run in a worker thread that is terminated on overrun; rust and cmd: already do.
+ */
+export function watchImplementations(list: string, timeoutMs: number): Implementation[] {
+  return parseImplementationList(list).map((n) =>
+    n === 'ts' ? new ThreadedImplementation('ts', timeoutMs)
+      : n === 'noir' ? new ThreadedImplementation('noir', timeoutMs, { errorCode: false, blockHeaderHashes: false, blobFields: false })
+      : makeImplementation(n, timeoutMs),
+  );
+}
 
 /** Resolves on SIGINT/SIGTERM (once), so long-running commands stop cleanly. */
 function untilSignal(): { promise: Promise<string>; dispose(): void } {
@@ -44,6 +58,8 @@ async function cmdDevnet(args: string[]): Promise<number> {
       seed: { type: 'string' },
       verifier: { type: 'string' },
       'proof-window': { type: 'string' },
+      'no-pace': { type: 'boolean' },
+      'pace-timeout': { type: 'string' },
       'operator-key-out': { type: 'string' },
       info: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
@@ -62,6 +78,8 @@ async function cmdDevnet(args: string[]): Promise<number> {
       proofWindow: intOf(values['proof-window'], 'proof-window', 3600),
       seed: seedOf(values.seed, 1n),
       wrongRootEvery: intOf(values['wrong-root-every'], 'wrong-root-every', 0),
+      pace: !values['no-pace'],
+      paceTimeoutMs: intOf(values['pace-timeout'], 'pace-timeout', 600) * 1000,
       log,
     });
   } catch (err) {
@@ -132,6 +150,10 @@ async function cmdWatch(args: string[]): Promise<number> {
       poll: { type: 'string' },
       'key-file': { type: 'string' },
       'no-prove': { type: 'boolean' },
+      finality: { type: 'string' },
+      'max-log-range': { type: 'string' },
+      'deploy-block': { type: 'string' },
+      'replace-after': { type: 'string' },
       'status-port': { type: 'string' },
       timeout: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
@@ -141,7 +163,15 @@ async function cmdWatch(args: string[]): Promise<number> {
   if (!isAddress(values.rollup)) throw new UsageError(`--rollup is not an address: '${values.rollup}'`);
   const rollup = getAddress(values.rollup) as Address;
   const operator = operatorKey(values['key-file']);
-  const impls = makeImplementations(values.impls ?? 'ts,rust,noir', intOf(values.timeout, 'timeout', 60_000));
+  const finality = values.finality ?? 'confirmations';
+  if (finality !== 'confirmations' && finality !== 'finalized') throw new UsageError(`--finality must be confirmations or finalized, got '${finality}'`);
+  const maxRange = intOf(values['max-log-range'], 'max-log-range', 1000);
+  if (maxRange < 1) throw new UsageError('--max-log-range must be at least 1');
+  // A signal during start-up (loading implementations, connecting) stops cleanly, without a trace.
+  const signal = untilSignal();
+  let stopped = false;
+  void signal.promise.then(() => (stopped = true));
+  const impls = watchImplementations(values.impls ?? 'ts,rust,noir', intOf(values.timeout, 'timeout', 60_000));
   const progress = new Progress(process.stderr.isTTY ? 500 : 30_000, values.quiet);
   const makeTower = (o: ConstructorParameters<typeof Watchtower>[0]) => {
     try {
@@ -161,6 +191,10 @@ async function cmdWatch(args: string[]): Promise<number> {
     pollMs: intOf(values.poll, 'poll', 1000),
     prove: !values['no-prove'],
     operator,
+    finality,
+    maxRange,
+    deployBlock: values['deploy-block'] === undefined ? undefined : intOf(values['deploy-block'], 'deploy-block', 0),
+    replaceAfterMs: intOf(values['replace-after'], 'replace-after', 30) * 1000,
     log: (l) => progress.note(`[watch] ${l}`),
   });
   let status: Awaited<ReturnType<typeof serveStatus>> | undefined;
@@ -173,10 +207,11 @@ async function cmdWatch(args: string[]): Promise<number> {
     const st = tower.store.stats();
     progress.update(`[watch] ${s.state} | L1 head ${s.head ?? '?'} read ${s.scanned ?? '?'} | checkpoints ${st.processed} (${Object.entries(st.verdicts).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}) | evidence posted ${st.evidencePosted} | re-exec avg ${s.latency.reexecMsAvg.toFixed(0)} ms`);
   }, 500);
-  const signal = untilSignal();
+  if (stopped) tower.stop();
   const running = tower.run();
   let code: number = EXIT.ok;
   let findings = 0;
+  let fatal: Error | null = null;
   try {
     await Promise.race([running, signal.promise.then(() => tower.stop())]);
     await running;
@@ -184,7 +219,8 @@ async function cmdWatch(args: string[]): Promise<number> {
     if (err instanceof GenesisMismatchError || err instanceof NotARollupError) {
       progress.note(`[watch] ${err.message}`);
       code = EXIT.finding;
-    } else if (err instanceof StoreMismatchError) throw new UsageError(err.message);
+    } else if (err instanceof ChainChangedError) fatal = new EnvironmentError(err.message);
+    else if (err instanceof StoreMismatchError) fatal = new UsageError(err.message);
     else throw err;
   } finally {
     clearInterval(ticker);
@@ -196,6 +232,7 @@ async function cmdWatch(args: string[]): Promise<number> {
     await Promise.all(impls.map((i) => i.close()));
     await closeBarretenberg();
   }
+  if (fatal) throw fatal;
   if (code === EXIT.ok && findings > 0) code = EXIT.finding;
   return code;
 }
@@ -204,13 +241,15 @@ async function cmdVerifyEvidence(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { rpc: { type: 'string' }, impls: { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' } },
+    options: { rpc: { type: 'string' }, rollup: { type: 'string' }, offline: { type: 'boolean' }, impls: { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' } },
   });
   if (positionals.length !== 1) throw new UsageError('verify-evidence needs one BUNDLE file');
+  if (!values.offline && (!values.rpc || !values.rollup)) throw new UsageError('verify-evidence needs --rpc URL and --rollup ADDRESS (the rollup you follow; the bundle\'s own address is not trusted), or --offline');
+  if (values.rollup !== undefined && !isAddress(values.rollup)) throw new UsageError(`--rollup is not an address: '${values.rollup}'`);
   const bundle = decodeEvidence(new TextDecoder().decode(readInput(positionals[0]!)));
   const impls = makeImplementations(values.impls ?? 'ts,rust,noir', intOf(values.timeout, 'timeout', 60_000));
   try {
-    const v = await verifyEvidence(bundle, impls, { rpcUrl: values.rpc });
+    const v = await verifyEvidence(bundle, impls, values.offline ? {} : { rpcUrl: values.rpc, rollup: getAddress(values.rollup!) as Address });
     if (values.json) console.log(JSON.stringify(v, null, 1));
     else {
       console.log(v.summary);
@@ -218,7 +257,7 @@ async function cmdVerifyEvidence(args: string[]): Promise<number> {
       for (const c of v.checks) console.log(`  [${c.ok ? 'ok' : 'FAIL'}] ${c.name}: ${c.detail}`);
       console.log('');
       console.log(`  bundle: ${bundle.finding} at checkpoint ${bundle.checkpoint} of rollup ${bundle.l1.rollup} (L1 chain ${bundle.l1.chainId}); ${bundle.reason}`);
-      if (!values.rpc) console.log('  (not checked against the chain: pass --rpc URL)');
+      if (values.offline) console.log('  (offline: not checked against the chain, so never CONFIRMED)');
     }
     return v.verdict === 'confirmed' ? EXIT.ok : EXIT.finding;
   } finally {
@@ -230,29 +269,36 @@ async function cmdVerifyEvidence(args: string[]): Promise<number> {
 export const devnetCommand: Command = {
   name: 'devnet',
   help: `devnet   [--port 8545] [--checkpoints N] [--interval MS] [--wrong-root-every N] [--seed S]
-         [--verifier honk|mock] [--proof-window S] [--operator-key-out FILE] [--info FILE]
+         [--verifier honk|mock] [--proof-window S] [--no-pace] [--pace-timeout S]
+         [--operator-key-out FILE] [--info FILE]
                      Start anvil, deploy the L1 contracts (real HonkVerifier by default) and run a
                      sequencer proposing attested small-profile checkpoints (optionally a wrong
-                     post-state every N); prints the RPC URL and rollup address. Ctrl-C stops.`,
+                     post-state every N); prints the RPC URL and rollup address. After a wrong
+                     root it waits (up to --pace-timeout, default 600 s) for the watchtower's
+                     evidence, then the council prunes it (--no-pace: never wait). Ctrl-C stops.`,
   run: cmdDevnet,
 };
 
 export const watchCommand: Command = {
   name: 'watch',
   help: `watch    --rpc URL --rollup ADDRESS [--impls ts,rust,noir] [--db DIR] [--evidence DIR]
-         [--confirmations N] [--poll MS] [--key-file FILE] [--no-prove] [--status-port P]
+         [--confirmations N | --finality finalized] [--max-log-range 1000] [--deploy-block N]
+         [--poll MS] [--key-file FILE] [--no-prove] [--replace-after S] [--timeout MS] [--status-port P]
                      Watchtower: re-execute every proposal with every implementation, write an
                      evidence bundle for any disagreement, post trigger (a) with the operator key
                      (--key-file or DIFFTOWER_OPERATOR_KEY) when the correct root is proven.
-                     Resumable (embedded database); Ctrl-C stops; exit 1 if findings were recorded.`,
+                     Resumable (embedded database); Ctrl-C stops; exit 1 if findings were recorded,
+                     4 if the RPC now serves another chain than the database (a restarted devnet).`,
   run: cmdWatch,
 };
 
 export const verifyEvidenceCommand: Command = {
   name: 'verify-evidence',
-  help: `verify-evidence BUNDLE [--rpc URL] [--impls ts,rust,noir] [--json]
+  help: `verify-evidence BUNDLE --rpc URL --rollup ADDRESS [--impls ts,rust,noir] [--json] | --offline
                      Check an evidence bundle independently: consistency, re-execution with every
-                     implementation, the proof (bb.js), the chain (with --rpc). Exit 0 if the
-                     evidence holds, 1 if it does not, 3 if the bundle is unreadable.`,
+                     implementation, the proof (bb.js), every field against the proposal's receipt
+                     and event on the rollup YOU pin, and that the checkpoint is still pending.
+                     Exit 0 CONFIRMED (every check passes), 1 NOT CONFIRMED (the failing checks),
+                     3 if the bundle is unreadable or oversized.`,
   run: cmdVerifyEvidence,
 };

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { createPublicClient, http } from 'viem';
-import { AnvilNotFoundError, anvilBinaryPath, startAnvil } from '../src/anvil.js';
+import { AnvilNotFoundError, anvilBinaryPath, startAnvil } from '../ts/anvil.js';
 
 describe('anvil helper', () => {
   it('starts on an OS-chosen port, answers JSON-RPC, and stops (idempotently)', async () => {

@@ -1,5 +1,5 @@
-// The committed artifacts (contracts/artifacts/*.json, contracts/src/artifacts.gen.ts) must be
-// exactly what solc-js produces from contracts/src/*.sol, so tests and runtime never need solc.
+// The committed artifacts (contracts/generated/artifacts/*.json, contracts/generated/artifacts.gen.ts) must be
+// exactly what solc-js produces from contracts/sol/*.sol, so tests and runtime never need solc.
 
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';

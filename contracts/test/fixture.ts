@@ -4,11 +4,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { createTestClient, http, keccak256, parseEther, stringToHex, toHex, type Hex, type LocalAccount } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { startAnvil, type AnvilHandle } from '../src/anvil.js';
-import { deploySystem, type DifftowerSystem } from '../src/system.js';
-import { buildStatement, toField, type CheckpointData, type FieldLike } from '../src/statement.js';
-import { mockProof } from '../src/signing.js';
-import { ContractRevertError } from '../src/errors.js';
+import { startAnvil, type AnvilHandle } from '../ts/anvil.js';
+import { deploySystem, type DifftowerSystem } from '../ts/system.js';
+import { buildStatement, toField, type CheckpointData, type FieldLike } from '../ts/statement.js';
+import { mockProof } from '../ts/signing.js';
+import { ContractRevertError } from '../ts/errors.js';
 
 export const PROOF_WINDOW = 3600n;
 export const DAY = 86_400n;

@@ -26,9 +26,9 @@ import {
   securityCouncilAbi,
   securityCouncilBytecode,
   upgradeTimelockAbi,
-} from '../src/artifacts.gen.js';
-import { decodeRevert } from '../src/errors.js';
-import { mockProof } from '../src/signing.js';
+} from '../generated/artifacts.gen.js';
+import { decodeRevert } from '../ts/errors.js';
+import { mockProof } from '../ts/signing.js';
 
 const fx = useSystem();
 const quorum = councilMembers.slice(0, COUNCIL_THRESHOLD);
@@ -93,9 +93,61 @@ describe('security council multisig', () => {
   });
 });
 
+describe('council approvals expire and can be revoked (review item 3)', () => {
+  it('attack: an approval given in calm times cannot be executed by one member at a later trigger', async () => {
+    // the quorum approves a prune while nothing is disputed (it cannot execute: NotTriggered)
+    await fx.propose(1n, { post: honestPost(1n, 'evil') });
+    const { id } = await fx.sys.councilPropose(quorum[0]!, fx.sys.calls.councilPrune(1n));
+    for (const m of quorum.slice(1)) await fx.sys.councilApprove(m, id);
+    const [, , , , expiresAt] = await fx.sys.council.read.getProposal([id]);
+    expect(expiresAt).toBe((await fx.now()) + 3n * DAY);
+    expect(await revertName(fx.sys.councilExecute(quorum[0]!, id))).toBe('NotTriggered');
+    // ... days later a trigger holds (a wrong root is disputed); the stale approval is dead
+    await fx.nextAt(expiresAt + 1n);
+    await fx.sys.prune(stranger);
+    await fx.propose(1n, { post: honestPost(1n, 'evil') });
+    const s = statementFor(1n);
+    await fx.sys.proveDisagreement(stranger, 1n, await mockProof(prover, fx.sys.addresses.verifier, s), s);
+    expect(await revertName(fx.sys.councilExecute(quorum[0]!, id))).toBe('ProposalExpired');
+    expect(await revertName(fx.sys.councilApprove(councilMembers[7]!, id))).toBe('ProposalExpired');
+    expect(await fx.sys.rollup.read.pendingTip()).toBe(1n);
+    // a fresh proposal works
+    await fx.sys.councilAct(quorum, fx.sys.calls.councilPrune(1n));
+    expect(await fx.sys.rollup.read.pendingTip()).toBe(0n);
+  });
+
+  it('executes up to exactly its expiry, not a second later', async () => {
+    const call = fx.sys.calls.schedule(fx.sys.calls.upgradeVerifier(stranger.address), salt);
+    const { id } = await fx.sys.councilPropose(quorum[0]!, call);
+    for (const m of quorum.slice(1)) await fx.sys.councilApprove(m, id);
+    const [, , , , expiresAt] = await fx.sys.council.read.getProposal([id]);
+    const snap = await fx.test.snapshot();
+    await fx.nextAt(expiresAt + 1n);
+    expect(await revertName(fx.sys.councilExecute(quorum[0]!, id))).toBe('ProposalExpired');
+    await fx.test.revert({ id: snap });
+    await fx.nextAt(expiresAt);
+    await fx.sys.councilExecute(quorum[0]!, id);
+  });
+
+  it('a member can revoke an approval before execution; revoking twice or without approving fails', async () => {
+    const call = fx.sys.calls.schedule(fx.sys.calls.upgradeVerifier(stranger.address), salt);
+    const { id } = await fx.sys.councilPropose(quorum[0]!, call);
+    for (const m of quorum.slice(1)) await fx.sys.councilApprove(m, id);
+    await fx.sys.councilRevoke(quorum[1]!, id);
+    expect(await fx.sys.council.read.hasApproved([id, quorum[1]!.address])).toBe(false);
+    expect(await revertName(fx.sys.councilExecute(quorum[0]!, id))).toBe('NotEnoughApprovals');
+    expect(await revertName(fx.sys.councilRevoke(quorum[1]!, id))).toBe('NotApproved');
+    expect(await revertName(fx.sys.councilRevoke(councilMembers[7]!, id))).toBe('NotApproved');
+    expect(await revertName(fx.sys.councilRevoke(stranger, id))).toBe('NotMember');
+    await fx.sys.councilApprove(councilMembers[7]!, id);
+    await fx.sys.councilExecute(quorum[0]!, id);
+    expect(await revertName(fx.sys.councilRevoke(quorum[2]!, id))).toBe('AlreadyExecuted');
+  });
+});
+
 describe('upgrade timelock (30 days)', () => {
   it('only the council schedules; the upgrade is visible and executes at exactly 30 days, not a second before', async () => {
-    const next = await deploy(mockVerifierAbi, mockVerifierBytecode, [prover.address, true]);
+    const next = await deploy(mockVerifierAbi, mockVerifierBytecode, [prover.address, true, false]);
     const inner = fx.sys.calls.upgradeVerifier(next);
     expect(await revertName(fx.sys.send(stranger, fx.sys.calls.schedule(inner, salt)))).toBe('NotProposer');
     expect(await revertName(fx.sys.send(quorum[0]!, fx.sys.calls.schedule(inner, salt)))).toBe('NotProposer');
@@ -153,6 +205,12 @@ describe('upgrade timelock (30 days)', () => {
     const next = await deploy(attesterCommitteeAbi, attesterCommitteeBytecode, [fresh.map((a) => a.address), 2n]);
     const inner = fx.sys.calls.upgradeCommittee(next);
     expect(await revertName(fx.sys.send(stranger, inner))).toBe('NotUpgrader');
+    // the council has no fast path for the committee, even while a trigger holds (here (c))
+    await fx.propose(1n, { post: honestPost(1n, 'stuck') });
+    await fx.mineAt((await fx.now()) + 7n * DAY);
+    expect(await fx.sys.gate.read.isProverStuck()).toBe(true);
+    expect(await revertName(fx.sys.councilAct(quorum, inner))).toBe('NotUpgrader');
+    await fx.sys.prune(stranger);
     await fx.sys.councilAct(quorum, fx.sys.calls.schedule(inner, salt));
     await fx.nextAt((await fx.now()) + 30n * DAY);
     await fx.sys.send(stranger, fx.sys.calls.executeScheduled(inner, salt));
@@ -166,7 +224,7 @@ describe('upgrade timelock (30 days)', () => {
 
 describe('verifier that returns false instead of reverting', () => {
   it('a false verdict is treated like a revert on every path', async () => {
-    const quiet = await deploy(mockVerifierAbi, mockVerifierBytecode, [prover.address, false]);
+    const quiet = await deploy(mockVerifierAbi, mockVerifierBytecode, [prover.address, false, false]);
     const inner = fx.sys.calls.upgradeVerifier(quiet);
     await fx.sys.councilAct(quorum, fx.sys.calls.schedule(inner, salt));
     await fx.nextAt((await fx.now()) + 30n * DAY);

@@ -17,11 +17,25 @@ import {
   stranger,
   useSystem,
 } from './fixture.js';
-import { attestationDigest, dataHash, postHash, withOutput, toFields } from '../src/statement.js';
-import { signAttestations } from '../src/signing.js';
-import { rollupAbi } from '../src/artifacts.gen.js';
+import { attestationDigest, dataHash, postHash, withOutput, toFields } from '../ts/statement.js';
+import { signAttestations } from '../ts/signing.js';
+import { rollupAbi } from '../generated/artifacts.gen.js';
 
 const fx = useSystem();
+
+/** Deploy a minimal forwarder: runtime = calldatacopy; call(target, input); revert/return. */
+async function deployRelay(target: Hex): Promise<Hex> {
+  // runtime: CALLDATASIZE 0 0 CALLDATACOPY; 0 0 CALLDATASIZE 0 0 PUSH20 target GAS CALL;
+  //          RETURNDATASIZE 0 0 RETURNDATACOPY; ok ? RETURN : REVERT
+  const runtime = ('0x36600060003760006000366000600073' + target.slice(2).toLowerCase() +
+    '5af13d6000803e80603357' + '3d6000fd' + '5b3d6000f3') as Hex;
+  const len = (runtime.length - 2) / 2;
+  // init: copy runtime (appended after the 12-byte init code) to memory and return it
+  const init = ('0x61' + len.toString(16).padStart(4, '0') + '80600c6000396000f3' + runtime.slice(2)) as Hex;
+  const hash = await fx.sys.walletClient.sendTransaction({ account: stranger, chain: fx.sys.chain, data: init });
+  const r = await fx.sys.publicClient.waitForTransactionReceipt({ hash });
+  return r.contractAddress! as Hex;
+}
 export const gas: Record<string, bigint> = {};
 
 /** EIP-7623 floor of a transaction: 21000 + 10 * (zero bytes + 4 * non-zero bytes) of its input. */
@@ -51,6 +65,26 @@ describe('proposals', () => {
     expect(p!.event.archiveRoot).toBe(toFields(honestPost(1n))[11]);
     expect(p!.event.parentPostHash).toBe(postHash(honestPost(0n)));
     expect(p!.event.proposer).toBe(proposer.address);
+    expect(p!.proposalId).toBe(1n);
+    expect(p!.withProof).toBe(false);
+  });
+
+  it('the event carries the whole proposal even when a contract relays the call (Safe, multicall, EIP-7702)', async () => {
+    // A relay contract whose runtime code forwards its calldata to the rollup (CALL with the
+    // same input): the transaction's `to` is the relay, so calldata decoding cannot see it.
+    const built = await fx.sys.buildProposal({ data: dataFor(1n, 5), post: honestPost(1n), attesters: attesters.slice(0, ATTESTER_THRESHOLD) });
+    const relay = await deployRelay(fx.sys.addresses.rollup);
+    const sent = await fx.sys.send(stranger, { to: relay, data: fx.sys.proposeCall(built).data });
+    const tx = await fx.sys.publicClient.getTransaction({ hash: sent.hash });
+    expect(tx.to?.toLowerCase()).toBe(relay.toLowerCase());
+    const [p] = await fx.sys.proposals();
+    expect(p!.checkpoint).toBe(1n);
+    expect(p!.header).toEqual(toFields(dataFor(1n, 5).header));
+    expect(p!.l1ToL2Messages).toEqual(toFields(dataFor(1n, 5).l1ToL2Messages));
+    expect(p!.blobFields).toEqual(toFields(dataFor(1n, 5).blobFields));
+    expect(p!.post).toEqual(toFields(honestPost(1n)));
+    expect(p!.dataHash).toBe(dataHash(dataFor(1n, 5)));
+    expect(p!.event.proposer?.toLowerCase()).toBe(relay.toLowerCase());
   });
 
   it('measures a proposal with 0 blob fields too, and chains proposals', async () => {
@@ -68,8 +102,8 @@ describe('proposals', () => {
   });
 
   it('the TS digest equals the contract digest', async () => {
-    const args = { checkpoint: 7n, parentPostHash: postHash(honestPost(6n)), dataHash: dataHash(dataFor(7n)), postHash: postHash(honestPost(7n)) };
-    const onChain = await fx.sys.rollup.read.attestationDigest([args.checkpoint, args.parentPostHash, args.dataHash, args.postHash]);
+    const args = { checkpoint: 7n, proposalId: 9n, parentPostHash: postHash(honestPost(6n)), dataHash: dataHash(dataFor(7n)), postHash: postHash(honestPost(7n)) };
+    const onChain = await fx.sys.rollup.read.attestationDigest([args.checkpoint, args.proposalId, args.parentPostHash, args.dataHash, args.postHash]);
     expect(attestationDigest({ l1ChainId: fx.sys.l1ChainId, rollup: fx.sys.addresses.rollup, ...args })).toBe(onChain);
   });
 
@@ -105,13 +139,14 @@ describe('proposals', () => {
 
   it('rejects attestations replayed from another rollup, another chain or another checkpoint number', async () => {
     const d = dataFor(1n);
-    const base = { checkpoint: 1n, parentPostHash: postHash(honestPost(0n)), dataHash: dataHash(d), postHash: postHash(honestPost(1n)) };
+    const base = { checkpoint: 1n, proposalId: 1n, parentPostHash: postHash(honestPost(0n)), dataHash: dataHash(d), postHash: postHash(honestPost(1n)) };
     const signers = attesters.slice(0, ATTESTER_THRESHOLD);
     const built = await fx.sys.buildProposal({ data: d, post: honestPost(1n), attesters: signers });
     for (const other of [
       { ...base, l1ChainId: 1, rollup: fx.sys.addresses.rollup },
       { ...base, l1ChainId: fx.sys.l1ChainId, rollup: fx.sys.addresses.gate },
       { ...base, l1ChainId: fx.sys.l1ChainId, rollup: fx.sys.addresses.rollup, checkpoint: 2n },
+      { ...base, l1ChainId: fx.sys.l1ChainId, rollup: fx.sys.addresses.rollup, proposalId: 2n },
       { ...base, l1ChainId: fx.sys.l1ChainId, rollup: fx.sys.addresses.rollup, parentPostHash: postHash(honestPost(0n, 'x')) },
     ]) {
       const attestations = await signAttestations(attestationDigest(other), signers);
@@ -203,6 +238,31 @@ describe('proofs', () => {
 });
 
 describe('pruning', () => {
+  it('attack (review item 2): a pruned proposal cannot be replayed at the same number (attestations are single-use)', async () => {
+    const signers = attesters.slice(0, ATTESTER_THRESHOLD);
+    const built = await fx.sys.buildProposal({ data: dataFor(1n), post: honestPost(1n, 'evil'), attesters: signers });
+    await fx.sys.send(proposer, fx.sys.proposeCall(built));
+    const [, , , deadline] = await fx.sys.rollup.read.getCheckpoint([1n]);
+    await fx.nextAt(deadline + 1n);
+    await fx.sys.prune(stranger);
+    expect(await fx.sys.rollup.read.pendingTip()).toBe(0n);
+    // same n, same parent, same data, same post: only the proposal counter moved on
+    expect(await revertName(fx.sys.send(stranger, fx.sys.proposeCall(built)))).toBe('NotAttester');
+    expect(await fx.sys.rollup.read.proposalCount()).toBe(1n);
+    // a fresh attestation (new proposal id) is accepted
+    await fx.propose(1n);
+    expect(await fx.sys.rollup.read.proposalIdOf([1n])).toBe(2n);
+  });
+
+  it('rejects proposal fields >= p (non-canonical field elements)', async () => {
+    const P = 21888242871839275222246405745257275088548364400416300301626234767917180553377n;
+    expect(await fx.sys.rollup.read.FIELD_MODULUS()).toBe(P);
+    const d = dataFor(1n, 4);
+    const bad = { ...d, blobFields: [...d.blobFields.slice(0, 3), P] };
+    expect(await revertName(fx.propose(1n, { data: bad }))).toBe('NonCanonicalField');
+    expect(await revertName(fx.propose(1n, { post: [...honestPost(1n).slice(0, 12), P + 1n] }))).toBe('NonCanonicalField');
+  });
+
   it('nobody can prune before the deadline; anyone can after, and the whole unproven suffix goes', async () => {
     await fx.propose(1n);
     await fx.proveHonest(1n);

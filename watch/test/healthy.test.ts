@@ -59,7 +59,7 @@ describe('watchtower on a healthy devnet', () => {
       expect(w.tower.status.state).toBe('following');
       const bundle = decodeEvidence(readFileSync(rec.evidencePath!, 'utf8'));
       const impls = makeImplementations('ts,rust', 60_000);
-      const v = await verifyEvidence(bundle, impls, { rpcUrl: d.info.rpcUrl });
+      const v = await verifyEvidence(bundle, impls, { rpcUrl: d.info.rpcUrl, rollup: d.info.rollup });
       expect(v.verdict, v.summary).toBe('confirmed');
     } finally {
       await w.stop();

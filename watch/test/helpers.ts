@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalAccount } from 'viem';
-import { makeImplementations } from '../../cli/implementations.js';
+import { watchImplementations } from '../../cli/commands/watch.js';
 import { Watchtower } from '../tower.js';
 import type { Devnet } from '../devnet.js';
 
@@ -21,9 +21,10 @@ export async function until<T>(what: string, f: () => T | Promise<T>, timeoutMs 
   }
 }
 
-export function startTower(d: Devnet, o: { impls: string; operator?: LocalAccount; prove?: boolean; dbPath?: string; lines?: string[] }) {
+export function startTower(d: Devnet, o: { impls: string; operator?: LocalAccount; prove?: boolean; dbPath?: string; lines?: string[]; rpcUrl?: string; maxRange?: number; replaceAfterMs?: number }) {
+  const impls = watchImplementations(o.impls, 60_000);
   const tower = new Watchtower({
-    rpcUrl: d.info.rpcUrl, rollup: d.info.rollup, dbPath: o.dbPath ?? tmp('db'), impls: makeImplementations(o.impls, 60_000),
+    rpcUrl: o.rpcUrl ?? d.info.rpcUrl, rollup: d.info.rollup, dbPath: o.dbPath ?? tmp('db'), impls, maxRange: o.maxRange, replaceAfterMs: o.replaceAfterMs,
     confirmations: 0, pollMs: 50, operator: o.operator, prove: o.prove ?? true, log: (l) => o.lines?.push(l),
   });
   const running = tower.run();
@@ -33,6 +34,7 @@ export function startTower(d: Devnet, o: { impls: string; operator?: LocalAccoun
       tower.stop();
       await running;
       await tower.close();
+      await Promise.all(impls.map((i) => i.close()));
     },
   };
 }

@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stageTwoGateAbi } from '../../contracts/src/artifacts.gen.js';
+import { stageTwoGateAbi } from '../../contracts/generated/artifacts.gen.js';
 import { makeImplementations } from '../../cli/implementations.js';
 import { closeBarretenberg } from '../../impls/noir/src/prover.js';
 import { Devnet, DEVNET } from '../devnet.js';
@@ -26,6 +26,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  if (process.env.DEBUG_WATCH) console.log(lines.join('\n'));
   await w?.stop();
   await d?.close();
   await closeBarretenberg();
@@ -52,6 +53,15 @@ describe('wrong root on devnet', () => {
     expect(events[0]!.args.submitter).toBe(DEVNET.operator.address);
     const evidenceGas = (await d.sys.publicClient.getTransactionReceipt({ hash: rec.posted!.txHash! })).gasUsed;
 
+    // A council member checks the bundle alone, bound to the rollup they pin: CONFIRMED while pending.
+    const bundle = decodeEvidence(readFileSync(rec.evidencePath!, 'utf8'));
+    expect(bundle.submission?.txHash).toBe(rec.posted!.txHash);
+    const impls = makeImplementations('ts,rust,noir', 60_000);
+    const v = await verifyEvidence(bundle, impls, { rpcUrl: d.info.rpcUrl, rollup: d.info.rollup });
+    expect(v.verdict, v.summary).toBe('confirmed');
+    expect(v.checks.every((c) => c.ok)).toBe(true);
+    expect(v.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['proof', 'proposal event', 'proposal block', 'still pending', 'submission', 'gate', 'L2 chain']));
+
     // The council (6 of 8) prunes the disputed checkpoint while the trigger holds.
     await d.sys.councilAct(DEVNET.council.slice(0, DEVNET.councilThreshold), d.sys.calls.councilPrune(2n));
     expect(await d.sys.rollup.read.pendingTip()).toBe(1n);
@@ -68,15 +78,11 @@ describe('wrong root on devnet', () => {
     expect(w.tower.store.findings()).toHaveLength(1);
     expect(w.tower.store.stats().evidencePosted).toBe(1);
 
-    // A council member checks the bundle alone (and against the chain: no longer pending).
-    const bundle = decodeEvidence(readFileSync(rec.evidencePath!, 'utf8'));
-    expect(bundle.submission?.txHash).toBe(rec.posted!.txHash);
-    const impls = makeImplementations('ts,rust,noir', 60_000);
-    const v = await verifyEvidence(bundle, impls, { rpcUrl: d.info.rpcUrl });
+    // After the prune the same bundle is no longer a verdict on a pending checkpoint: NOT CONFIRMED, saying what it is now.
+    const later = await verifyEvidence(bundle, impls, { rpcUrl: d.info.rpcUrl, rollup: d.info.rollup, verifyProof: false });
     await Promise.all(impls.map((i) => i.close()));
-    expect(v.verdict, v.summary).toBe('confirmed');
-    expect(v.checks.find((c) => c.name === 'proof')!.ok).toBe(true);
-    expect(v.checks.find((c) => c.name === 'still pending')!.ok).toBe(false);
+    expect(later.verdict).toBe('rejected');
+    expect(later.checks.find((c) => c.name === 'still pending')!.detail).toMatch(/no longer pending with this proposal: .*another post-state.*re-proposed/);
 
     // A proof of checkpoint 1 on the rollup (gas per proof with the real verifier).
     const tx = await w.tower.reader.txInput(p1.txHash);

@@ -1,4 +1,4 @@
-// Deploys the generated HonkVerifier (contracts/src/generated, made by scripts/gen-verifier.ts)
+// Deploys the generated HonkVerifier (contracts/generated, made by scripts/gen-verifier.ts)
 // with viem: its two external libraries first, then the verifier with their addresses linked in.
 // `verify(bytes proof, bytes32[] publicInputs)` returns true or reverts with a custom error.
 
@@ -9,7 +9,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { NOIR_DIR } from './circuit.js';
 import type { Proof } from './prover.js';
 
-export const VERIFIER_JSON = join(NOIR_DIR, '../../contracts/src/generated/HonkVerifier.json');
+export const VERIFIER_JSON = join(NOIR_DIR, '../../contracts/generated/HonkVerifier.json');
 
 interface Compiled {
   abi: Abi;

@@ -21,7 +21,7 @@ describe('committed noir artifacts', () => {
   it('dist/stf.json and the fixture are what the circuit source compiles to', () => {
     expect(check('build-circuit.ts')).toBe('identical');
   });
-  it('contracts/src/generated/HonkVerifier.{sol,json} are what bb.js and solc-js generate', () => {
+  it('contracts/generated/HonkVerifier.{sol,json} are what bb.js and solc-js generate', () => {
     expect(check('gen-verifier.ts')).toBe('identical');
   });
 });

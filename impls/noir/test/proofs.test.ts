@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DecodeError } from '../../../core/codec.js';
 import { CheckpointGenerator } from '../../../core/generate.js';
-import { startAnvil, type AnvilHandle } from '../../../contracts/src/anvil.js';
+import { startAnvil, type AnvilHandle } from '../../../contracts/ts/anvil.js';
 import { findContradictions } from '../../../oracle/contradiction.js';
 import { execute, loadCircuit } from '../src/circuit.js';
 import { deployHonkVerifier, loadVerifierArtifact, type DeployedVerifier } from '../src/honk-verifier.js';

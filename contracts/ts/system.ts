@@ -37,7 +37,7 @@ import {
   stageTwoGateBytecode,
   upgradeTimelockAbi,
   upgradeTimelockBytecode,
-} from './artifacts.gen.js';
+} from '../generated/artifacts.gen.js';
 import { decodeRevert } from './errors.js';
 import { signAttestations } from './signing.js';
 import {
@@ -63,7 +63,7 @@ export interface SystemAddresses {
 
 export type VerifierChoice =
   /** Deploy a MockVerifier whose proofs are `prover`'s signatures (see signing.ts, mockProof). */
-  | { kind: 'mock'; prover: Address; revertOnInvalid?: boolean }
+  | { kind: 'mock'; prover: Address; revertOnInvalid?: boolean; reduceModP?: boolean }
   /** Use an already deployed verifier (e.g. the generated HonkVerifier). */
   | { kind: 'address'; address: Address };
 
@@ -135,7 +135,7 @@ export async function deploySystem(o: DeployOptions): Promise<DifftowerSystem> {
 
   const verifier =
     o.verifier.kind === 'mock'
-      ? await deploy(mockVerifierAbi, mockVerifierBytecode, [o.verifier.prover, o.verifier.revertOnInvalid ?? true])
+      ? await deploy(mockVerifierAbi, mockVerifierBytecode, [o.verifier.prover, o.verifier.revertOnInvalid ?? true, o.verifier.reduceModP ?? false])
       : getAddress(o.verifier.address);
   const committee = await deploy(attesterCommitteeAbi, attesterCommitteeBytecode, [o.committee.attesters, BigInt(o.committee.threshold)]);
   const council = await deploy(securityCouncilAbi, securityCouncilBytecode, [o.council.members, BigInt(o.council.threshold)]);
@@ -235,6 +235,7 @@ export class DifftowerSystem {
   /** Everything a proposal for the next checkpoint needs, given the attesters' keys. */
   async buildProposal(p: { data: CheckpointData; post: readonly FieldLike[]; attesters: readonly LocalAccount[] }) {
     const n = BigInt(await this.rollup.read.pendingTip()) + 1n;
+    const proposalId = BigInt(await this.rollup.read.proposalCount()) + 1n;
     const [, parentPostHash] = await this.rollup.read.getCheckpoint([n - 1n]);
     const d = normaliseData(p.data);
     const post = toFields(p.post, STATEMENT.POST, 'post-state');
@@ -242,12 +243,13 @@ export class DifftowerSystem {
       l1ChainId: this.l1ChainId,
       rollup: this.addresses.rollup,
       checkpoint: n,
+      proposalId,
       parentPostHash,
       dataHash: dataHash(p.data),
       postHash: postHash(post),
     });
     const attestations = await signAttestations(digest, p.attesters);
-    return { checkpoint: n, digest, parentPostHash, ...d, post, attestations };
+    return { checkpoint: n, proposalId, digest, parentPostHash, ...d, post, attestations };
   }
 
   proposeCall(p: { header: readonly Hex[]; l1ToL2Messages: readonly Hex[]; blobFields: readonly Hex[]; post: readonly Hex[]; attestations: Hex }): Call {
@@ -287,7 +289,11 @@ export class DifftowerSystem {
     return { ...data, post: [...post], attestations, dataHash: dataHash(data), postHash: postHash(post) };
   }
 
-  /** CheckpointProposed events in a block range, each with its decoded calldata. */
+  /**
+   * CheckpointProposed events in a block range. The event carries the whole proposal (header,
+   * messages, blob fields, post), so this works whoever sent it (Safe, multicall, EIP-7702);
+   * the data is checked against the event's dataHash and postHash.
+   */
   async proposals(range: { fromBlock?: bigint; toBlock?: bigint } = {}) {
     const logs = await this.publicClient.getContractEvents({
       address: this.addresses.rollup,
@@ -296,13 +302,15 @@ export class DifftowerSystem {
       fromBlock: range.fromBlock ?? 0n,
       toBlock: range.toBlock ?? 'latest',
     });
-    const out = [];
-    for (const log of logs) {
-      const decoded = await this.decodeProposalTx(log.transactionHash);
-      if (decoded.dataHash !== log.args.dataHash) throw new Error(`calldata of ${log.transactionHash} does not match its event`);
-      out.push({ checkpoint: log.args.checkpoint!, event: log.args, blockNumber: log.blockNumber, txHash: log.transactionHash, ...decoded });
-    }
-    return out;
+    return logs.map((log) => {
+      const a = log.args;
+      const data = { header: [...a.header!], l1ToL2Messages: [...a.l1ToL2Messages!], blobFields: [...a.blobFields!] };
+      const decoded = { ...data, post: [...a.post!], dataHash: dataHash(data), postHash: postHash(a.post!) };
+      if (decoded.dataHash !== a.dataHash || decoded.postHash !== a.postHash) {
+        throw new Error(`CheckpointProposed in ${log.transactionHash} does not match its own hashes`);
+      }
+      return { checkpoint: a.checkpoint!, proposalId: a.proposalId!, withProof: a.withProof!, event: a, blockNumber: log.blockNumber, txHash: log.transactionHash, ...decoded };
+    });
   }
 
   // ---------------------------------------------------------------- proofs and pruning
@@ -312,6 +320,33 @@ export class DifftowerSystem {
       to: this.addresses.rollup,
       data: encodeFunctionData({ abi: rollupAbi, functionName: 'submitProof', args: [checkpoint, proof, toFields(statement)] }),
     });
+  }
+
+  /**
+   * The permissionless path (Rollup.proposeWithProof): once no proof has landed for
+   * SELF_PROPOSE_DELAY, append a checkpoint without attestations together with its proof.
+   */
+  proposeWithProofCall(p: { data: CheckpointData; post: readonly FieldLike[]; proof: Hex; statement: readonly FieldLike[] }): Call {
+    const d = normaliseData(p.data);
+    return {
+      to: this.addresses.rollup,
+      data: encodeFunctionData({
+        abi: rollupAbi,
+        functionName: 'proposeWithProof',
+        args: [
+          d.header as unknown as readonly [Hex, Hex, Hex, Hex, Hex, Hex, Hex, Hex],
+          d.l1ToL2Messages,
+          d.blobFields,
+          toFields(p.post, STATEMENT.POST, 'post-state') as unknown as readonly [Hex, Hex, Hex, Hex, Hex, Hex, Hex, Hex, Hex, Hex, Hex, Hex, Hex],
+          p.proof,
+          toFields(p.statement),
+        ],
+      }),
+    };
+  }
+
+  async proposeWithProof(account: LocalAccount, p: { data: CheckpointData; post: readonly FieldLike[]; proof: Hex; statement: readonly FieldLike[] }): Promise<Sent> {
+    return this.send(account, this.proposeWithProofCall(p));
   }
 
   async prune(account: LocalAccount): Promise<Sent> {
@@ -394,6 +429,10 @@ export class DifftowerSystem {
 
   async councilApprove(member: LocalAccount, id: bigint): Promise<Sent> {
     return this.send(member, { to: this.addresses.council, data: encodeFunctionData({ abi: securityCouncilAbi, functionName: 'approve', args: [id] }) });
+  }
+
+  async councilRevoke(member: LocalAccount, id: bigint): Promise<Sent> {
+    return this.send(member, { to: this.addresses.council, data: encodeFunctionData({ abi: securityCouncilAbi, functionName: 'revoke', args: [id] }) });
   }
 
   async councilExecute(member: LocalAccount, id: bigint): Promise<Sent> {

@@ -37,6 +37,41 @@ library Statement {
     error StatementLengthWrong(uint256 length);
     error TooManyL1ToL2Messages(uint256 count);
     error TooManyBlobFields(uint256 count);
+    /// @dev Field at statement position `index` is >= the BN254 scalar modulus.
+    error NonCanonicalField(uint256 index);
+
+    /// @dev BN254 scalar field modulus (the circuit's field).
+    uint256 internal constant P = 21888242871839275222246405745257275088548364400416300301626234767917180553377;
+
+    /// @notice Every field of a statement is a canonical field element (< p). A verifier may
+    ///         reduce its public inputs mod p, so x and x + p would be one statement to the
+    ///         proof but two to the contracts (a fake disagreement or self-contradiction).
+    function requireCanonical(bytes32[] calldata a) internal pure {
+        for (uint256 i = 0; i < a.length; i++) {
+            if (uint256(a[i]) >= P) revert NonCanonicalField(i);
+        }
+    }
+
+    /// @notice The same for a proposal, reported with §9 positions.
+    function requireCanonicalData(
+        bytes32[8] calldata header,
+        bytes32[] calldata l1ToL2Messages,
+        bytes32[] calldata blobFields,
+        bytes32[13] calldata post
+    ) internal pure {
+        for (uint256 i = 0; i < HEADER_LEN; i++) {
+            if (uint256(header[i]) >= P) revert NonCanonicalField(DATA_START + i);
+        }
+        for (uint256 i = 0; i < l1ToL2Messages.length; i++) {
+            if (uint256(l1ToL2Messages[i]) >= P) revert NonCanonicalField(DATA_START + HEADER_LEN + i);
+        }
+        for (uint256 i = 0; i < blobFields.length; i++) {
+            if (uint256(blobFields[i]) >= P) revert NonCanonicalField(DATA_START + HEADER_LEN + MAX_L1_TO_L2_MSGS + i);
+        }
+        for (uint256 i = 0; i < POST_LEN; i++) {
+            if (uint256(post[i]) >= P) revert NonCanonicalField(POST_START + i);
+        }
+    }
 
     /// @notice keccak256 of `len` consecutive fields of a calldata statement, from `start`.
     /// @dev Callers check `a.length` first (requireLength); no bounds check here.

@@ -11,17 +11,24 @@ pragma solidity ^0.8.27;
 ///      by an upgrade of the contracts that reference it, i.e. a new system). The proposer's
 ///      approval is counted when proposing. A call executes at most once; a failing call reverts
 ///      the execution (with the callee's revert data) so it can be retried.
+///      Approvals are short-lived and withdrawable: a proposal can be executed only until
+///      `expiresAt = proposedAt + PROPOSAL_LIFETIME` (3 days), and a member may `revoke` an
+///      approval before execution. So an approval given in calm times cannot be cashed in by a
+///      single member at some later trigger, and a member who changes their mind can withdraw.
 contract SecurityCouncil {
     uint256 public constant MIN_MEMBERS = 8;
     /// @dev threshold / members >= 3 / 4, checked as threshold * 4 >= members * 3.
     uint256 public constant MIN_THRESHOLD_NUM = 3;
     uint256 public constant MIN_THRESHOLD_DEN = 4;
+    /// @notice How long a proposal (and so every approval of it) stays executable.
+    uint256 public constant PROPOSAL_LIFETIME = 3 days;
 
     struct Proposal {
         address target;
         bytes data;
         uint256 approvals;
         bool executed;
+        uint64 expiresAt;
     }
 
     address[] private _members;
@@ -34,6 +41,7 @@ contract SecurityCouncil {
     event Proposed(uint256 indexed id, address indexed proposer, address indexed target, bytes data);
     event Approved(uint256 indexed id, address indexed member, uint256 approvals);
     event Executed(uint256 indexed id, address indexed executor);
+    event Revoked(uint256 indexed id, address indexed member, uint256 approvals);
 
     error TooFewMembers(uint256 members, uint256 minimum);
     error ThresholdTooLow(uint256 threshold, uint256 members);
@@ -44,6 +52,8 @@ contract SecurityCouncil {
     error AlreadyApproved(uint256 id, address member);
     error AlreadyExecuted(uint256 id);
     error NotEnoughApprovals(uint256 id, uint256 approvals, uint256 threshold);
+    error ProposalExpired(uint256 id, uint256 expiresAt);
+    error NotApproved(uint256 id, address member);
 
     modifier onlyMember() {
         if (!isMember[msg.sender]) revert NotMember(msg.sender);
@@ -76,17 +86,25 @@ contract SecurityCouncil {
     function getProposal(uint256 id)
         external
         view
-        returns (address target, bytes memory data, uint256 approvals, bool executed)
+        returns (address target, bytes memory data, uint256 approvals, bool executed, uint256 expiresAt)
     {
         if (id >= _proposals.length) revert UnknownProposal(id);
         Proposal storage p = _proposals[id];
-        return (p.target, p.data, p.approvals, p.executed);
+        return (p.target, p.data, p.approvals, p.executed, p.expiresAt);
     }
 
     /// @notice Propose `target.call(data)`; the proposer's approval is counted.
     function propose(address target, bytes calldata data) external onlyMember returns (uint256 id) {
         id = _proposals.length;
-        _proposals.push(Proposal({target: target, data: data, approvals: 0, executed: false}));
+        _proposals.push(
+            Proposal({
+                target: target,
+                data: data,
+                approvals: 0,
+                executed: false,
+                expiresAt: uint64(block.timestamp + PROPOSAL_LIFETIME)
+            })
+        );
         emit Proposed(id, msg.sender, target, data);
         _approve(id);
     }
@@ -96,11 +114,24 @@ contract SecurityCouncil {
         _approve(id);
     }
 
-    /// @notice Execute an approved proposal. Reverts with the callee's revert data if the call fails.
+    /// @notice Withdraw the caller's approval of a proposal that has not been executed.
+    function revoke(uint256 id) external onlyMember {
+        if (id >= _proposals.length) revert UnknownProposal(id);
+        Proposal storage p = _proposals[id];
+        if (p.executed) revert AlreadyExecuted(id);
+        if (!hasApproved[id][msg.sender]) revert NotApproved(id, msg.sender);
+        hasApproved[id][msg.sender] = false;
+        p.approvals -= 1;
+        emit Revoked(id, msg.sender, p.approvals);
+    }
+
+    /// @notice Execute an approved, unexpired proposal. Reverts with the callee's revert data if
+    ///         the call fails.
     function execute(uint256 id) external onlyMember {
         if (id >= _proposals.length) revert UnknownProposal(id);
         Proposal storage p = _proposals[id];
         if (p.executed) revert AlreadyExecuted(id);
+        if (block.timestamp > p.expiresAt) revert ProposalExpired(id, p.expiresAt);
         if (p.approvals < threshold) revert NotEnoughApprovals(id, p.approvals, threshold);
         p.executed = true;
         (bool ok, bytes memory ret) = p.target.call(p.data);
@@ -115,6 +146,7 @@ contract SecurityCouncil {
     function _approve(uint256 id) private {
         Proposal storage p = _proposals[id];
         if (p.executed) revert AlreadyExecuted(id);
+        if (block.timestamp > p.expiresAt) revert ProposalExpired(id, p.expiresAt);
         if (hasApproved[id][msg.sender]) revert AlreadyApproved(id, msg.sender);
         hasApproved[id][msg.sender] = true;
         p.approvals += 1;

@@ -9,7 +9,7 @@ import {
   securityCouncilAbi,
   stageTwoGateAbi,
   upgradeTimelockAbi,
-} from './artifacts.gen.js';
+} from '../generated/artifacts.gen.js';
 
 /** Every custom error of every difftower contract, deduplicated by signature. */
 export const ALL_ERRORS_ABI: Abi = (() => {

@@ -1,6 +1,6 @@
 // The proof statement of spec/STF.md §9 (`small` profile) as the contracts see it: 136 field
 // elements (bytes32), and the keccak commitments Rollup.sol stores. Everything here must match
-// contracts/src/Statement.sol and Rollup.sol byte for byte (tests compare both).
+// contracts/sol/Statement.sol and Rollup.sol byte for byte (tests compare both).
 
 import { concat, encodeAbiParameters, isHex, keccak256, numberToHex, padHex, type Address, type Hex } from 'viem';
 
@@ -148,21 +148,26 @@ export function withOutput(s: readonly FieldLike[], post: readonly FieldLike[]):
   return [...inputs, ...toFields(post, STATEMENT.POST, 'post-state')];
 }
 
-export const ATTESTATION_DOMAIN = keccak256(new TextEncoder().encode('difftower.attestation.v1'));
+export const ATTESTATION_DOMAIN = keccak256(new TextEncoder().encode('difftower.attestation.v2'));
+
+/** BN254 scalar field modulus: the contracts reject statement and proposal fields >= it. */
+export const FIELD_MODULUS = 21888242871839275222246405745257275088548364400416300301626234767917180553377n;
 
 /** Rollup.attestationDigest: what each committee member signs (raw, no EIP-191 prefix). */
 export function attestationDigest(p: {
   l1ChainId: number | bigint;
   rollup: Address;
   checkpoint: number | bigint;
+  /** Rollup.proposalCount() + 1 when the proposal lands: makes the attestation single-use. */
+  proposalId: number | bigint;
   parentPostHash: Hex;
   dataHash: Hex;
   postHash: Hex;
 }): Hex {
   return keccak256(
     encodeAbiParameters(
-      [{ type: 'bytes32' }, { type: 'uint256' }, { type: 'address' }, { type: 'uint256' }, { type: 'bytes32' }, { type: 'bytes32' }, { type: 'bytes32' }],
-      [ATTESTATION_DOMAIN, BigInt(p.l1ChainId), p.rollup, BigInt(p.checkpoint), p.parentPostHash, p.dataHash, p.postHash],
+      [{ type: 'bytes32' }, { type: 'uint256' }, { type: 'address' }, { type: 'uint256' }, { type: 'uint256' }, { type: 'bytes32' }, { type: 'bytes32' }, { type: 'bytes32' }],
+      [ATTESTATION_DOMAIN, BigInt(p.l1ChainId), p.rollup, BigInt(p.checkpoint), BigInt(p.proposalId), p.parentPostHash, p.dataHash, p.postHash],
     ),
   );
 }

@@ -15,25 +15,35 @@ import {IVerifier} from "./IVerifier.sol";
 ///      Digest: keccak256(abi.encode(MOCK_PROOF_DOMAIN, address(this), keccak256(inputs packed))),
 ///      signed raw (no EIP-191 prefix). Binding the verifier address keeps proofs for one mock
 ///      from verifying on another (used to test verifier upgrades).
+///      `reduceModP` models a verifier that reduces its public inputs mod p before checking
+///      (so x and x + p verify alike): the contracts must not be fooled by it (review item 4).
 contract MockVerifier is IVerifier {
     bytes32 public constant MOCK_PROOF_DOMAIN = keccak256("difftower.mock-proof.v1");
     uint256 public constant STATEMENT_LEN = 136;
 
     address public immutable prover;
     bool public immutable revertOnInvalid;
+    bool public immutable reduceModP;
+    uint256 internal constant P = 21888242871839275222246405745257275088548364400416300301626234767917180553377;
 
     error PublicInputsLengthWrong();
     error ProofLengthWrong();
     error InvalidProof();
 
-    constructor(address prover_, bool revertOnInvalid_) {
+    constructor(address prover_, bool revertOnInvalid_, bool reduceModP_) {
         prover = prover_;
         revertOnInvalid = revertOnInvalid_;
+        reduceModP = reduceModP_;
     }
 
-    /// @notice The digest the prover key signs for a statement.
+    /// @notice The digest the prover key signs for a statement (reduced mod p if `reduceModP`).
     function proofDigest(bytes32[] calldata publicInputs) public view returns (bytes32) {
-        return keccak256(abi.encode(MOCK_PROOF_DOMAIN, address(this), keccak256(abi.encodePacked(publicInputs))));
+        if (!reduceModP) {
+            return keccak256(abi.encode(MOCK_PROOF_DOMAIN, address(this), keccak256(abi.encodePacked(publicInputs))));
+        }
+        uint256[] memory reduced = new uint256[](publicInputs.length);
+        for (uint256 i = 0; i < publicInputs.length; i++) reduced[i] = uint256(publicInputs[i]) % P;
+        return keccak256(abi.encode(MOCK_PROOF_DOMAIN, address(this), keccak256(abi.encodePacked(reduced))));
     }
 
     function verify(bytes calldata proof, bytes32[] calldata publicInputs) external view returns (bool) {

@@ -26,12 +26,23 @@ import {ProofCheck} from "./ProofCheck.sol";
 contract Rollup {
     using ProofCheck for IVerifier;
 
-    bytes32 public constant ATTESTATION_DOMAIN = keccak256("difftower.attestation.v1");
+    bytes32 public constant ATTESTATION_DOMAIN = keccak256("difftower.attestation.v2");
+    /// @notice BN254 scalar field modulus: every statement field must be below it (a verifier
+    ///         that reduced x + p to x would otherwise let two byte-different statements be "the
+    ///         same" to the proof and different to the contracts).
+    uint256 public constant FIELD_MODULUS = Statement.P;
+    /// @notice After this long without an accepted proof anyone may append a checkpoint without
+    ///         attestations if it comes with its proof (`proposeWithProof`): a silent or
+    ///         obstructing committee cannot hold the chain, and an honest prover can always
+    ///         reset the stuck-prover clock before trigger (c) (7 days) fires.
+    uint256 public constant SELF_PROPOSE_DELAY = 3 days;
 
     struct Checkpoint {
         bytes32 dataHash;
         bytes32 postHash;
         uint64 proposedAt;
+        /// @dev The proposal counter value this checkpoint was proposed under (never reused).
+        uint64 proposalId;
     }
 
     /// @notice The Stage-2 gate: the only caller of upgrades and overrides.
@@ -49,15 +60,25 @@ contract Rollup {
     mapping(uint256 => Checkpoint) private _checkpoints;
     uint64 public pendingTip;
     uint64 public provenTip;
-    /// @notice Time of the last accepted proof (deployment time until the first one): the
-    ///         stuck-prover trigger (c) is measured from here.
+    /// @notice Time of the last accepted proof (deployment time until the first one).
     uint64 public lastProofAt;
+    /// @notice Proposals ever accepted. Proposal number `proposalCount + 1` is part of the
+    ///         attested digest, so an attestation is good for exactly one proposal: a pruned
+    ///         checkpoint cannot be re-posted at the same number by replaying its signatures.
+    uint64 public proposalCount;
+    /// @dev Stuck-prover clock (trigger (c)): seconds during which some checkpoint was pending
+    ///      since the last accepted proof, up to `pendingSince` (the start of the current
+    ///      pending stretch, 0 while nothing is pending). Idle time does not count.
+    uint64 private _stuckAccrued;
+    uint64 private _pendingSince;
 
     /// @notice Emitted once, at deployment: the genesis post-state (the pre-state of checkpoint 1)
     ///         so a watcher can rebuild every statement from events and calldata alone.
     event Genesis(bytes32 l2ChainId, bytes32 l2Version, bytes32[13] post, bytes32 postHash, uint256 proofWindow);
-    /// @notice Everything a watcher needs besides the calldata's checkpoint data: recompute
-    ///         the statement as (l2ChainId, l2Version, parent post, data from calldata, post).
+    /// @notice Everything that was proposed, whoever called (an EOA, a Safe, a multicall, an
+    ///         EIP-7702 account): the statement is (l2ChainId, l2Version, parent post, header ‖
+    ///         messages ‖ blob fields zero-padded, post). `proposalId` is the attested nonce;
+    ///         `withProof` marks the permissionless path (no attestations, proven at once).
     event CheckpointProposed(
         uint256 indexed checkpoint,
         bytes32 indexed archiveRoot,
@@ -66,7 +87,12 @@ contract Rollup {
         bytes32 dataHash,
         bytes32 postHash,
         bytes32[13] post,
-        uint256 proofDeadline
+        uint256 proofDeadline,
+        bytes32[8] header,
+        bytes32[] l1ToL2Messages,
+        bytes32[] blobFields,
+        uint256 proposalId,
+        bool withProof
     );
     event CheckpointProven(uint256 indexed checkpoint, bytes32 indexed postHash, address indexed prover);
     /// @notice Checkpoints firstPruned..lastPruned were removed from the pending chain.
@@ -85,6 +111,7 @@ contract Rollup {
     error InvalidProof(uint256 checkpoint);
     error NothingToPrune();
     error NotPending(uint256 checkpoint);
+    error SelfProposeNotOpen(uint256 opensAt);
 
     modifier onlyGate() {
         if (msg.sender != gate) revert NotGate(msg.sender);
@@ -107,7 +134,8 @@ contract Rollup {
         l2Version = l2Version_;
         proofWindow = proofWindow_;
         bytes32 genesisHash = keccak256(abi.encodePacked(genesisPost));
-        _checkpoints[0] = Checkpoint({dataHash: bytes32(0), postHash: genesisHash, proposedAt: uint64(block.timestamp)});
+        _checkpoints[0] =
+            Checkpoint({dataHash: bytes32(0), postHash: genesisHash, proposedAt: uint64(block.timestamp), proposalId: 0});
         lastProofAt = uint64(block.timestamp);
         emit Genesis(l2ChainId_, l2Version_, genesisPost, genesisHash, proofWindow_);
     }
@@ -120,7 +148,7 @@ contract Rollup {
     /// @param blobFields at most 96 (zero padding implied): the data availability
     /// @param post the claimed post-state (13 fields; post[11] is the claimed archive root)
     /// @param attestations packed 65-byte signatures of distinct committee members, sorted by
-    ///        signer, over `attestationDigest(n, parentPostHash, dataHash, postHash)`
+    ///        signer, over `attestationDigest(n, proposalCount + 1, parentPostHash, dataHash, postHash)`
     function propose(
         bytes32[8] calldata header,
         bytes32[] calldata l1ToL2Messages,
@@ -128,24 +156,26 @@ contract Rollup {
         bytes32[13] calldata post,
         bytes calldata attestations
     ) external returns (uint256 n) {
-        n = uint256(pendingTip) + 1;
-        bytes32 parentPostHash = _checkpoints[n - 1].postHash;
-        bytes32 dataHash = Statement.dataHash(header, l1ToL2Messages, blobFields);
-        bytes32 postHash = Statement.postHash(post);
-        committee.verifyAttestations(attestationDigest(n, parentPostHash, dataHash, postHash), attestations);
+        n = _record(header, l1ToL2Messages, blobFields, post, attestations, false);
+    }
 
-        _checkpoints[n] = Checkpoint({dataHash: dataHash, postHash: postHash, proposedAt: uint64(block.timestamp)});
-        pendingTip = uint64(n);
-        emit CheckpointProposed(
-            n,
-            post[Statement.POST_ARCHIVE_ROOT],
-            msg.sender,
-            parentPostHash,
-            dataHash,
-            postHash,
-            post,
-            block.timestamp + proofWindow
-        );
+    /// @notice The permissionless path: once no proof has been accepted for SELF_PROPOSE_DELAY,
+    ///         anyone may append a checkpoint WITHOUT attestations if it comes with a valid proof
+    ///         of its statement. The unproven pending suffix (which the prover failed to prove)
+    ///         is dropped first, so the new checkpoint is provenTip + 1 and is proven at once.
+    function proposeWithProof(
+        bytes32[8] calldata header,
+        bytes32[] calldata l1ToL2Messages,
+        bytes32[] calldata blobFields,
+        bytes32[13] calldata post,
+        bytes calldata proof,
+        bytes32[] calldata publicInputs
+    ) external returns (uint256 n) {
+        uint256 opensAt = uint256(lastProofAt) + SELF_PROPOSE_DELAY;
+        if (block.timestamp < opensAt) revert SelfProposeNotOpen(opensAt);
+        if (pendingTip > provenTip) _pruneFrom(uint256(provenTip) + 1, false);
+        n = _record(header, l1ToL2Messages, blobFields, post, proof[0:0], true);
+        _prove(n, proof, publicInputs);
     }
 
     /// @notice Prove checkpoint provenTip + 1: `publicInputs` must be exactly its statement.
@@ -153,13 +183,7 @@ contract Rollup {
         if (n != uint256(provenTip) + 1 || n > pendingTip) revert NotNextToProve(n, provenTip, pendingTip);
         uint256 deadline = proofDeadline(n);
         if (block.timestamp > deadline) revert ProofDeadlinePassed(n, deadline);
-        Statement.requireLength(publicInputs);
-        (bool preAndDataMatch, bool postMatches) = statementRelation(n, publicInputs);
-        if (!preAndDataMatch || !postMatches) revert PublicInputsMismatch(n);
-        if (!verifier.verifies(proof, publicInputs)) revert InvalidProof(n);
-        provenTip = uint64(n);
-        lastProofAt = uint64(block.timestamp);
-        emit CheckpointProven(n, _checkpoints[n].postHash, msg.sender);
+        _prove(n, proof, publicInputs);
     }
 
     /// @notice Remove every unproven checkpoint once the first one's proof deadline has passed.
@@ -171,12 +195,39 @@ contract Rollup {
 
     // ------------------------------------------------------------------ views
 
-    function attestationDigest(uint256 n, bytes32 parentPostHash, bytes32 dataHash, bytes32 postHash)
+    /// @notice What each attester signs. `proposalId` (= proposalCount + 1 at proposal time)
+    ///         makes every attestation single-use, also across prunes and council overrides.
+    function attestationDigest(uint256 n, uint256 proposalId, bytes32 parentPostHash, bytes32 dataHash, bytes32 postHash)
         public
         view
         returns (bytes32)
     {
-        return keccak256(abi.encode(ATTESTATION_DOMAIN, block.chainid, address(this), n, parentPostHash, dataHash, postHash));
+        return keccak256(
+            abi.encode(ATTESTATION_DOMAIN, block.chainid, address(this), n, proposalId, parentPostHash, dataHash, postHash)
+        );
+    }
+
+    /// @notice The proposal counter value pending checkpoint n was proposed under (0 if n is
+    ///         not pending or proven): identifies one proposal even when numbers are reused.
+    function proposalIdOf(uint256 n) external view returns (uint256) {
+        if (n > pendingTip) return 0;
+        return _checkpoints[n].proposalId;
+    }
+
+    /// @notice Trigger (c)'s clock: seconds during which a checkpoint was pending since the last
+    ///         accepted proof (idle stretches with nothing pending do not count).
+    function stuckFor() public view returns (uint256) {
+        uint256 t = _stuckAccrued;
+        if (_pendingSince != 0) t += block.timestamp - _pendingSince;
+        return t;
+    }
+
+    /// @notice When `stuckFor()` reaches `period` if the chain stays pending without a proof;
+    ///         0 while nothing is pending (the clock is stopped).
+    function stuckReachesAt(uint256 period) external view returns (uint256) {
+        if (_pendingSince == 0) return 0;
+        uint256 accrued = _stuckAccrued;
+        return accrued >= period ? _pendingSince : uint256(_pendingSince) + period - accrued;
     }
 
     function getCheckpoint(uint256 n)
@@ -207,6 +258,7 @@ contract Rollup {
         returns (bool preAndDataMatch, bool postMatches)
     {
         Statement.requireLength(publicInputs);
+        Statement.requireCanonical(publicInputs);
         if (n == 0 || n > pendingTip) return (false, false);
         Checkpoint storage c = _checkpoints[n];
         preAndDataMatch = publicInputs[0] == l2ChainId && publicInputs[1] == l2Version
@@ -250,9 +302,93 @@ contract Rollup {
         emit CheckpointPostReplaced(n, oldPostHash, c.postHash, post, block.timestamp + proofWindow);
     }
 
+    // ------------------------------------------------------------------ internals
+
+    /// @dev Append checkpoint pendingTip + 1 (attested unless `withProof`) and emit its data.
+    function _record(
+        bytes32[8] calldata header,
+        bytes32[] calldata l1ToL2Messages,
+        bytes32[] calldata blobFields,
+        bytes32[13] calldata post,
+        bytes calldata attestations,
+        bool withProof
+    ) private returns (uint256 n) {
+        n = uint256(pendingTip) + 1;
+        uint256 id = uint256(proposalCount) + 1;
+        bytes32 dataHash = Statement.dataHash(header, l1ToL2Messages, blobFields);
+        bytes32 postHash = Statement.postHash(post);
+        Statement.requireCanonicalData(header, l1ToL2Messages, blobFields, post);
+        if (!withProof) {
+            committee.verifyAttestations(
+                attestationDigest(n, id, _checkpoints[n - 1].postHash, dataHash, postHash), attestations
+            );
+        }
+        _checkpoints[n] = Checkpoint({
+            dataHash: dataHash, postHash: postHash, proposedAt: uint64(block.timestamp), proposalId: uint64(id)
+        });
+        if (pendingTip == provenTip) _pendingSince = uint64(block.timestamp);
+        pendingTip = uint64(n);
+        proposalCount = uint64(id);
+        _emitProposed(header, l1ToL2Messages, blobFields, post, withProof);
+    }
+
+    /// @dev The static head of CheckpointProposed's data, in event order: ABI-encoding this
+    ///      struct inline then the two arrays, id and flag is exactly the event's data encoding.
+    struct ProposedHead {
+        bytes32 parentPostHash;
+        bytes32 dataHash;
+        bytes32 postHash;
+        bytes32[13] post;
+        uint256 proofDeadline;
+        bytes32[8] header;
+    }
+
+    /// @dev Emits CheckpointProposed for the checkpoint just appended (pendingTip). Built by
+    ///      hand (abi.encode + log4) because `emit` with 13 arguments is "stack too deep"
+    ///      without viaIR; the encoding is the declared event's (decoded by viem in the tests).
+    function _emitProposed(
+        bytes32[8] calldata header,
+        bytes32[] calldata l1ToL2Messages,
+        bytes32[] calldata blobFields,
+        bytes32[13] calldata post,
+        bool withProof
+    ) private {
+        uint256 n = pendingTip;
+        ProposedHead memory head = ProposedHead({
+            parentPostHash: _checkpoints[n - 1].postHash,
+            dataHash: _checkpoints[n].dataHash,
+            postHash: _checkpoints[n].postHash,
+            post: post,
+            proofDeadline: block.timestamp + proofWindow,
+            header: header
+        });
+        bytes memory data = abi.encode(head, l1ToL2Messages, blobFields, uint256(proposalCount), withProof);
+        bytes32 sig = CheckpointProposed.selector;
+        bytes32 archiveRoot = post[Statement.POST_ARCHIVE_ROOT];
+        assembly ("memory-safe") {
+            log4(add(data, 32), mload(data), sig, n, archiveRoot, caller())
+        }
+    }
+
+    function _prove(uint256 n, bytes calldata proof, bytes32[] calldata publicInputs) private {
+        Statement.requireLength(publicInputs);
+        (bool preAndDataMatch, bool postMatches) = statementRelation(n, publicInputs);
+        if (!preAndDataMatch || !postMatches) revert PublicInputsMismatch(n);
+        if (!verifier.verifies(proof, publicInputs)) revert InvalidProof(n);
+        provenTip = uint64(n);
+        lastProofAt = uint64(block.timestamp);
+        _stuckAccrued = 0;
+        _pendingSince = pendingTip > n ? uint64(block.timestamp) : 0;
+        emit CheckpointProven(n, _checkpoints[n].postHash, msg.sender);
+    }
+
     function _pruneFrom(uint256 from, bool byCouncil) private {
         uint256 last = pendingTip;
         pendingTip = uint64(from - 1);
+        if (pendingTip == provenTip && _pendingSince != 0) {
+            _stuckAccrued += uint64(block.timestamp) - _pendingSince;
+            _pendingSince = 0;
+        }
         emit CheckpointsPruned(from, last, byCouncil);
     }
 }

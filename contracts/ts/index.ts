@@ -4,4 +4,4 @@ export * from './statement.js';
 export * from './signing.js';
 export * from './errors.js';
 export * from './system.js';
-export * from './artifacts.gen.js';
+export * from '../generated/artifacts.gen.js';
