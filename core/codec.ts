@@ -1,6 +1,8 @@
 // Canonical msgpack (spec §8): encode from the model, decode untrusted bytes through the schemas.
 
-import { Either, ParseResult, Schema } from 'effect';
+import * as Either from 'effect/Either';
+import * as ParseResult from 'effect/ParseResult';
+import * as Schema from 'effect/Schema';
 import { Unpackr } from 'msgpackr';
 import { DecodeError } from './errors.js';
 import { wrongKind, type FileKind } from './file-kind.js';

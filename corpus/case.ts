@@ -7,7 +7,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { Schema } from 'effect';
+import * as Schema from 'effect/Schema';
 import { DecodeError, decodeCheckpoint, decodeWith, encodeWith } from '../core/codec.js';
 import { FILE_KIND_NAMES, kindOfBytes } from '../core/file-kind.js';
 import { Fr, Outcome, Profile } from '../core/schema.js';

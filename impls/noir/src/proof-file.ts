@@ -7,7 +7,8 @@
 //
 // Files are untrusted: they are decoded with effect's Schema and a bad one is a typed error.
 
-import { Either, Schema } from 'effect';
+import * as Either from 'effect/Either';
+import * as Schema from 'effect/Schema';
 import { DecodeError, schemaIssue } from '../../../core/codec.js';
 import { wrongKind } from '../../../core/file-kind.js';
 import { STATEMENT } from './params.js';
