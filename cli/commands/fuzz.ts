@@ -63,7 +63,7 @@ export async function run(args: string[]): Promise<number> {
   // Every output path is checked before the run, so that no report or finding is lost after it.
   if (values['report-file']) checkOutputFile(values['report-file'], '--report-file');
   checkOutputDir(findingsDir, values.findings ? '--findings' : 'the findings directory');
-  if (values.corpus && existsSync(values.corpus)) checkOutputDir(values.corpus, '--corpus');
+  if (values.corpus) checkOutputDir(values.corpus, '--corpus'); // novel cases are written there
   const corpusDirs = values.corpus ? (existsSync(values.corpus) ? [values.corpus] : []) : [join(ROOT, 'corpus/seed'), join(ROOT, 'corpus/regressions')].filter((d) => existsSync(d));
   const corpus = loadCorpus(corpusDirs, profile);
 
