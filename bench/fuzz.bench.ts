@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import fc from 'fast-check';
 import { Bench } from 'tinybench';
-import { makeImplementations } from '../cli/implementations.js';
+import { makeImplementations } from '../impls/registry.js';
 import { CaseBuilder } from '../fuzz/build.js';
 import { FuzzRun } from '../fuzz/pool.js';
 import { casePlanArb } from '../fuzz/plan.js';

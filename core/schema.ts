@@ -1,7 +1,7 @@
 // The canonical difftower data model (spec §8) as effect Schemas. Untrusted bytes are decoded
 // with these at the boundary: anything that does not match is a typed decode error, never a crash.
 
-import { Schema } from 'effect';
+import * as Schema from 'effect/Schema';
 
 const FIELD_BYTES = 32;
 

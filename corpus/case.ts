@@ -7,8 +7,9 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { Schema } from 'effect';
-import { DecodeError, decodeWith, encodeWith } from '../core/codec.js';
+import * as Schema from 'effect/Schema';
+import { DecodeError, decodeCheckpoint, decodeWith, encodeWith } from '../core/codec.js';
+import { FILE_KIND_NAMES, kindOfBytes } from '../core/file-kind.js';
 import { Fr, Outcome, Profile } from '../core/schema.js';
 
 export const CASE_EXTENSION = '.case';
@@ -58,7 +59,7 @@ export interface Case {
 }
 
 export function decodeCaseFile(bytes: Uint8Array): CaseFile {
-  const c = decodeWith(CaseFile, 'case file', bytes);
+  const c = decodeWith(CaseFile, 'case file', bytes, 'case');
   if (c.checkpoints.length === 0) throw new DecodeError('case file', 'a case needs at least one checkpoint');
   if (c.expected && c.expected.length !== c.checkpoints.length) throw new DecodeError('case file', `expected has ${c.expected.length} outcomes for ${c.checkpoints.length} checkpoints`);
   return c;
@@ -130,6 +131,58 @@ export function listCaseFiles(path: string): string[] {
   };
   walk(path);
   return out;
+}
+
+/** The chain a bare checkpoint file applies to: difftower's default genesis (`genesis`, `gen`). */
+export const DEFAULT_CHAIN = { chainId: 31337n, version: 1n } as const;
+
+/**
+ * A case made of checkpoint files (as `difftower gen` writes them: a sequence from genesis), applied
+ * in the given order from the default genesis of their profile.
+ */
+export function caseFromCheckpointFiles(paths: string[]): CaseFile {
+  const checkpoints = paths.map((p) => readFileSync(p));
+  let profile: 'aztec' | 'small';
+  try {
+    profile = decodeCheckpoint(checkpoints[0]).profile;
+  } catch (err) {
+    if (err instanceof DecodeError) throw new DecodeError('checkpoint', `${paths[0]}: ${err.message.replace(/^invalid checkpoint: /, '')}`);
+    throw err;
+  }
+  return { v: 1, kind: 'difftower-case', profile, ...DEFAULT_CHAIN, checkpoints, meta: { origin: 'checkpoint-files', note: `from ${paths.length === 1 ? paths[0] : `${paths[0]} .. ${paths[paths.length - 1]}`}` } };
+}
+
+const CHECKPOINT_FILE = /\.msgpack$/;
+
+/**
+ * What `replay` runs for one path: a case file; a directory's case files (recursively), or, when it
+ * holds none, its checkpoint files (`*.msgpack`) as one case; a lone checkpoint file as a
+ * one-checkpoint case. Another kind of difftower file is named in one line.
+ */
+export function readReplayInputs(path: string): { file: string; c: CaseFile }[] {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    throw new DecodeError('case file', `cannot read ${path}: ${(err as Error).message}`);
+  }
+  if (st.isDirectory()) {
+    const cases = listCaseFiles(path);
+    if (cases.length) return cases.map((file) => ({ file, c: readCaseFile(file) }));
+    const cps = readdirSync(path).filter((n) => CHECKPOINT_FILE.test(n)).sort().map((n) => join(path, n));
+    if (cps.length) return [{ file: path, c: caseFromCheckpointFiles(cps) }];
+    return [];
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new DecodeError('case file', `cannot read ${path}: ${(err as Error).message}`);
+  }
+  const kind = kindOfBytes(bytes);
+  if (kind === 'checkpoint') return [{ file: path, c: caseFromCheckpointFiles([path]) }];
+  if (kind && kind !== 'case') throw new DecodeError('case file', `${path}: this is ${FILE_KIND_NAMES[kind]}; replay takes case files (.case) and checkpoint files from \`difftower gen\``);
+  return [{ file: path, c: readCaseFile(path) }];
 }
 
 export const caseOf = (f: CaseFile): Case => ({ profile: f.profile, chainId: f.chainId, version: f.version, checkpoints: f.checkpoints });

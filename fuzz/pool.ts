@@ -6,7 +6,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../core/worker.js';
 import type { Case } from '../corpus/case.js';
-import { makeImplementations } from '../cli/implementations.js';
+import { makeImplementations } from '../impls/registry.js';
 import { FuzzEngine, type EngineFinding, type EngineOptions, type EngineStats } from './engine.js';
 
 export interface FuzzRunOptions {

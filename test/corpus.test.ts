@@ -9,7 +9,7 @@ import { DecodeError, encodeCheckpoint } from '../core/codec.js';
 import { CheckpointGenerator } from '../core/generate.js';
 import { caseId, decodeCaseFile, encodeCaseFile, listCaseFiles, readCaseFile, type CaseFile } from '../corpus/case.js';
 import { replayCase } from '../corpus/replay.js';
-import { makeImplementations } from '../cli/implementations.js';
+import { makeImplementations } from '../impls/registry.js';
 import { Oracle } from '../oracle/run.js';
 
 const gen = new CheckpointGenerator({ profile: 'small', seed: 9 });

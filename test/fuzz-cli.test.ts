@@ -40,6 +40,8 @@ describe('difftower fuzz', () => {
     expect(r.stdout).toMatch(/^<\?xml/);
     expect(r.stdout).toContain('failures="0"');
     expect(r.stdout).toContain('name="ts vs rust (small): no divergence in 16 cases"');
+    // The summary (on stderr, as stdout carries the report) ends with the command that replays the run.
+    expect(r.stderr).toContain('replay this run: difftower fuzz --seed 11 --workers 2 --runs 16 --profile small --impls ts,rust');
   });
 
   it('replays exactly from a seed', () => {

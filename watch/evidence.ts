@@ -4,9 +4,10 @@
 
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Either, ParseResult, Schema } from 'effect';
+import { Either, Schema } from 'effect';
 import type { Hex } from 'viem';
-import { DecodeError } from '../core/codec.js';
+import { DecodeError, schemaIssue } from '../core/codec.js';
+import { wrongKind } from '../core/file-kind.js';
 import type { Verdict } from './store.js';
 
 const Hex32 = Schema.String.pipe(Schema.pattern(/^0x[0-9a-f]{64}$/));
@@ -83,10 +84,10 @@ export function decodeEvidence(text: string): Evidence {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new DecodeError('evidence bundle', `not JSON (${(err as Error).message})`);
+    throw new DecodeError('evidence bundle', wrongKind('evidence', text) ?? `not JSON (${(err as Error).message})`);
   }
   const r = Schema.decodeUnknownEither(EvidenceSchema)(raw, { onExcessProperty: 'error' });
-  if (Either.isLeft(r)) throw new DecodeError('evidence bundle', oneLine(ParseResult.ArrayFormatter.formatErrorSync(r.left)));
+  if (Either.isLeft(r)) throw new DecodeError('evidence bundle', wrongKind('evidence', text) ?? schemaIssue(r.left));
   return r.right;
 }
 

@@ -3,11 +3,13 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DecodeError, decodeChainState, decodeCheckpoint, encodeChainState, encodeCheckpoint } from '../../core/codec.js';
+import { wrongKind } from '../../core/file-kind.js';
 import { CheckpointGenerator } from '../../core/generate.js';
 import { ChainState, fromStateFile, toStateFile, type Outcome } from '../../impls/ts/src/index.js';
-import { EXIT, hex32 as hex, intOf, profileOf, readInput, seedOf, UsageError, type Command } from '../shared.js';
+import { decodeFile, readInput } from '../input.js';
+import { checkOutputDir, checkOutputFile, EXIT, hex32 as hex, intOf, parseCommand, profileOf, seedOf, UsageError } from '../shared.js';
+import { APPLY, GEN, GENESIS } from './index.js';
 
 function outcomeJson(o: Outcome) {
   if (o.status === 'rejected') return o;
@@ -21,36 +23,55 @@ function outcomeJson(o: Outcome) {
   };
 }
 
-function cmdGenesis(args: string[]): number {
-  const { values } = parseArgs({ args, options: { profile: { type: 'string' }, out: { type: 'string' } } });
+export function genesis(args: string[]): number {
+  const { values } = parseCommand(GENESIS, args);
   if (!values.out) throw new UsageError('genesis needs --out STATE');
-  writeFileSync(values.out, encodeChainState(toStateFile(ChainState.genesis(profileOf(values.profile)))));
+  const profile = profileOf(values.profile);
+  checkOutputFile(values.out, '--out');
+  const state = ChainState.genesis(profile);
+  writeFileSync(values.out, encodeChainState(toStateFile(state)));
+  console.log(`wrote the '${profile}' genesis state to ${values.out} (archive root ${hex(state.archiveSnapshot().root)})`);
   return EXIT.ok;
 }
 
-function cmdGen(args: string[]): number {
-  const { values } = parseArgs({ args, options: { profile: { type: 'string' }, count: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } } });
+export function gen(args: string[]): number {
+  const { values } = parseCommand(GEN, args);
   if (!values.out) throw new UsageError('gen needs --out DIR');
-  const gen = new CheckpointGenerator({ profile: profileOf(values.profile), seed: seedOf(values.seed, 1n) });
+  const profile = profileOf(values.profile);
+  const seed = seedOf(values.seed, 1n);
+  const count = intOf(values.count, 'count', 3, 1);
+  checkOutputDir(values.out, '--out');
+  const generator = new CheckpointGenerator({ profile, seed });
   mkdirSync(values.out, { recursive: true });
-  const count = intOf(values.count, 'count', 3);
-  for (let i = 1; i <= count; i++) writeFileSync(join(values.out, `cp-${String(i).padStart(4, '0')}.msgpack`), encodeCheckpoint(gen.next()));
+  const names: string[] = [];
+  for (let i = 1; i <= count; i++) {
+    names.push(`cp-${String(i).padStart(4, '0')}.msgpack`);
+    writeFileSync(join(values.out, names[names.length - 1]), encodeCheckpoint(generator.next()));
+  }
+  console.log(`wrote ${count} '${profile}' checkpoint(s) (seed ${seed}) to ${values.out}: ${names[0]}${count > 1 ? ` .. ${names[count - 1]}` : ''}`);
+  console.log(`  they follow each other from genesis: difftower replay ${values.out}`);
   return EXIT.ok;
 }
 
-function cmdApply(args: string[]): number {
-  const { values } = parseArgs({ args, options: { state: { type: 'string' }, checkpoint: { type: 'string' }, out: { type: 'string' } } });
+export function apply(args: string[]): number {
+  const { values } = parseCommand(APPLY, args);
   if (!values.state || !values.checkpoint) throw new UsageError('apply needs --state STATE and --checkpoint FILE');
-  const stateFile = decodeChainState(readInput(values.state));
+  if (values.out) checkOutputFile(values.out, '--out');
+  const stateFile = decodeFile(values.state, 'state', decodeChainState);
   let state: ChainState;
   try {
     state = fromStateFile(stateFile);
   } catch (err) {
-    throw new DecodeError('state', (err as Error).message);
+    throw new DecodeError('state', `${values.state}: ${(err as Error).message}`);
   }
+  const cpBytes = readInput(values.checkpoint, 'checkpoint');
+  // Another difftower file given as the checkpoint is a mistake on the command line (exit 3);
+  // any other bad bytes are a checkpoint the STF rejects (E_MALFORMED_INPUT, exit 1).
+  const other = wrongKind('checkpoint', cpBytes);
+  if (other) throw new DecodeError('checkpoint', `${values.checkpoint}: ${other}`);
   let outcome: Outcome;
   try {
-    outcome = state.apply(decodeCheckpoint(readInput(values.checkpoint)));
+    outcome = state.apply(decodeCheckpoint(cpBytes));
   } catch (err) {
     if (!(err instanceof DecodeError)) throw err;
     outcome = { status: 'rejected', code: 'E_MALFORMED_INPUT', message: err.message };
@@ -59,24 +80,3 @@ function cmdApply(args: string[]): number {
   if (values.out && outcome.status === 'accepted') writeFileSync(values.out, encodeChainState(toStateFile(state)));
   return outcome.status === 'accepted' ? EXIT.ok : EXIT.finding;
 }
-
-export const genesisCommand: Command = {
-  name: 'genesis',
-  help: `genesis  [--profile small|aztec] --out STATE
-                     Write the genesis state (canonical msgpack).`,
-  run: cmdGenesis,
-};
-
-export const genCommand: Command = {
-  name: 'gen',
-  help: `gen      [--profile small|aztec] [--count N] [--seed S] --out DIR
-                     Write N generated checkpoints (cp-0001.msgpack, ...).`,
-  run: cmdGen,
-};
-
-export const applyCommand: Command = {
-  name: 'apply',
-  help: `apply    --state STATE --checkpoint FILE [--out NEW_STATE]
-                     Apply a checkpoint to a state; print the outcome as JSON. Exit 1 if rejected.`,
-  run: cmdApply,
-};

@@ -5,15 +5,15 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { caseOf, listCaseFiles, readCaseFile, writeCaseFile, type Case } from '../../corpus/case.js';
 import { describeFinding } from '../../oracle/run.js';
 import type { EngineFinding, EngineStats } from '../../fuzz/engine.js';
 import { FuzzRun } from '../../fuzz/pool.js';
-import { makeImplementations, parseImplementationList } from '../implementations.js';
+import { makeImplementations, parseImplementationList } from '../../impls/registry.js';
 import { clock, durationMs, Progress } from '../progress.js';
 import { finish, junit, reportFormatOf, type ReportCase } from '../report.js';
-import { EnvironmentError, EXIT, intOf, profileOf, ROOT, seedOf, UsageError, type Command } from '../shared.js';
+import { checkOutputDir, checkOutputFile, EnvironmentError, EXIT, intOf, parseCommand, profileOf, ROOT, seedOf, UsageError } from '../shared.js';
+import { FUZZ } from './index.js';
 
 const DEFAULT_DURATION = '60s';
 
@@ -35,29 +35,19 @@ async function preflight(impls: string, profile: 'aztec' | 'small', timeoutMs: n
   }
 }
 
+/** The arguments that make a run again exactly: seed, workers and the work bound, quoted for a shell. */
+function replayArgs(o: { seed: bigint; workers: number; runs?: number; durationText?: string; profile: string; impls: string; corpus?: string }): string {
+  const q = (v: string) => (/^[\w.,:/=@+-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
+  const bound = o.runs !== undefined ? `--runs ${o.runs}` : `--duration ${q(o.durationText!)}`;
+  return `--seed ${o.seed} --workers ${o.workers} ${bound} --profile ${o.profile} --impls ${q(o.impls)}${o.corpus ? ` --corpus ${q(o.corpus)}` : ''}`;
+}
+
 function rate(n: number, ms: number): string {
   return ms > 0 ? (n / (ms / 1000)).toFixed(1) : '0.0';
 }
 
-async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      impls: { type: 'string' },
-      profile: { type: 'string' },
-      seed: { type: 'string' },
-      runs: { type: 'string' },
-      duration: { type: 'string' },
-      workers: { type: 'string' },
-      corpus: { type: 'string' },
-      findings: { type: 'string' },
-      report: { type: 'string' },
-      'report-file': { type: 'string' },
-      timeout: { type: 'string' },
-      'stop-on-finding': { type: 'boolean' },
-      quiet: { type: 'boolean', short: 'q' },
-    },
-  });
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseCommand(FUZZ, args);
   const profile = profileOf(values.profile);
   const impls = values.impls ?? 'ts,rust';
   if (parseImplementationList(impls).length < 2) throw new UsageError('--impls needs at least two implementations to compare');
@@ -66,16 +56,20 @@ async function run(args: string[]): Promise<number> {
   const durationText = values.duration ?? (runs === undefined ? DEFAULT_DURATION : undefined);
   const duration = durationText === undefined ? undefined : durationMs(durationText);
   if (duration === null) throw new UsageError(`--duration must look like 90s, 15m, 2h or 1h30m, got '${values.duration}'`);
-  const workers = Math.max(1, intOf(values.workers, 'workers', availableParallelism()));
-  const timeoutMs = intOf(values.timeout, 'timeout', 30) * 1000;
+  const workers = intOf(values.workers, 'workers', availableParallelism(), 1);
+  const timeoutMs = intOf(values.timeout, 'timeout', 30, 1) * 1000;
   const format = reportFormatOf(values.report);
   const findingsDir = values.findings ?? 'difftower-findings';
+  // Every output path is checked before the run, so that no report or finding is lost after it.
+  if (values['report-file']) checkOutputFile(values['report-file'], '--report-file');
+  checkOutputDir(findingsDir, values.findings ? '--findings' : 'the findings directory');
+  if (values.corpus) checkOutputDir(values.corpus, '--corpus'); // novel cases are written there
   const corpusDirs = values.corpus ? (existsSync(values.corpus) ? [values.corpus] : []) : [join(ROOT, 'corpus/seed'), join(ROOT, 'corpus/regressions')].filter((d) => existsSync(d));
   const corpus = loadCorpus(corpusDirs, profile);
 
   const names = await preflight(impls, profile, timeoutMs);
   const progress = new Progress(undefined, values.quiet);
-  const replayHint = `--seed ${seed} --workers ${workers}${runs !== undefined ? ` --runs ${runs}` : ''} --profile ${profile} --impls ${impls}`;
+  const replayCommand = `difftower fuzz ${replayArgs({ seed, workers, runs, durationText, profile, impls, corpus: values.corpus })}`;
   progress.note(`difftower fuzz: ${names.join(' vs ')} on '${profile}', seed ${seed}, ${workers} worker(s), ${runs !== undefined ? `${runs} cases` : `for ${durationText}`}; corpus ${corpus.length} case(s)`);
 
   const found: { f: EngineFinding; file: string }[] = [];
@@ -134,7 +128,7 @@ async function run(args: string[]): Promise<number> {
     workers,
     runs: runs ?? null,
     durationMs: duration ?? null,
-    replay: `difftower fuzz ${replayHint}`,
+    replay: replayCommand,
     elapsedMs: Math.round(s.elapsedMs),
     cases: s.cases,
     executions: s.execs,
@@ -157,18 +151,7 @@ async function run(args: string[]): Promise<number> {
     format,
     values['report-file'],
     { json: () => summary, junit: () => junit('difftower fuzz', junitCases(), { seed: seed.toString(), profile, implementations: names.join(','), workers: String(workers) }) },
-    found.length === 0 ? `no divergence: ${s.cases} cases, ${s.checkpoints} checkpoints (${names.join(', ')})` : `${found.length} divergence(s); reproducers in ${findingsDir}/`,
+    `${found.length === 0 ? `no divergence: ${s.cases} cases, ${s.checkpoints} checkpoints (${names.join(', ')})` : `${found.length} divergence(s); reproducers in ${findingsDir}/`}\nreplay this run: ${replayCommand}`,
   );
   return found.length === 0 ? EXIT.ok : EXIT.finding;
 }
-
-export const fuzzCommand: Command = {
-  name: 'fuzz',
-  help: `fuzz     [--impls LIST] [--profile small|aztec] [--seed S] [--runs N | --duration 60s]
-                     [--workers N] [--corpus DIR] [--findings DIR] [--report json|junit]
-                     [--report-file PATH] [--timeout SECONDS] [--stop-on-finding] [--quiet]
-                     Differential fuzzing (default: ts,rust on 'small' for 60s on all cores).
-                     Each divergence is shrunk and saved to --findings (difftower-findings/).
-                     Exit 0 only with zero divergences.`,
-  run,
-};

@@ -1,38 +1,34 @@
 // `difftower hint-fuzz`: mutate the untrusted hints of one checkpoint's witness and report every
 // mutant the circuit accepts with different outputs, as a proven and verified self-contradicting
-// proof pair (impls/noir/src/hint-fuzz.ts).
+// proof pair (fuzz/hint-fuzz.ts).
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { decodeCheckpoint } from '../../core/codec.js';
 import { CheckpointGenerator } from '../../core/generate.js';
 import type { Checkpoint } from '../../core/schema.js';
 import { FIXTURE_PATH, loadCircuit } from '../../impls/noir/src/circuit.js';
-import { hintFuzz } from '../../impls/noir/src/hint-fuzz.js';
+import { hintFuzz } from '../../fuzz/hint-fuzz.js';
 import { ChainModel } from '../../impls/noir/src/model.js';
 import { initPoseidon } from '../../impls/noir/src/poseidon.js';
 import { encodeProofFile } from '../../impls/noir/src/proof-file.js';
 import { circuitId } from '../../impls/noir/src/prover.js';
 import { SIZES } from '../../impls/noir/src/params.js';
-import { EXIT, intOf, readInput, seedOf, UsageError, type Command } from '../shared.js';
+import { decodeFile } from '../input.js';
+import { checkOutputDir, EXIT, intOf, parseCommand, seedOf, UsageError } from '../shared.js';
+import { HINT_FUZZ } from './index.js';
 import { loadModel, withProver } from './proofs.js';
 
-async function cmdHintFuzz(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      state: { type: 'string' }, checkpoint: { type: 'string' }, seed: { type: 'string' }, circuit: { type: 'string' },
-      fixture: { type: 'boolean' }, 'max-mutations': { type: 'string' }, out: { type: 'string' }, crs: { type: 'string' },
-    },
-  });
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseCommand(HINT_FUZZ, args);
   if (Boolean(values.state) !== Boolean(values.checkpoint)) throw new UsageError('hint-fuzz takes --state and --checkpoint together (or neither: a generated checkpoint on genesis)');
+  if (values.out) checkOutputDir(values.out, '--out');
   await initPoseidon();
   let model: ChainModel;
   let cp: Checkpoint;
   if (values.state && values.checkpoint) {
     model = loadModel(values.state);
-    cp = decodeCheckpoint(readInput(values.checkpoint));
+    cp = decodeFile(values.checkpoint, 'checkpoint', decodeCheckpoint);
   } else {
     model = ChainModel.genesis(31337n, 1n);
     cp = new CheckpointGenerator({ profile: 'small', seed: seedOf(values.seed, 2n), maxTxs: SIZES.maxTxsPerBlock, maximal: true }).next();
@@ -60,13 +56,3 @@ async function cmdHintFuzz(args: string[]): Promise<number> {
   );
   return report.contradictions.some((c) => c.verified) ? EXIT.finding : EXIT.ok;
 }
-
-export const hintFuzzCommand: Command = {
-  name: 'hint-fuzz',
-  help: `hint-fuzz [--state STATE --checkpoint FILE | --seed S] [--fixture | --circuit ARTIFACT]
-           [--max-mutations N] [--out DIR] [--crs DIR]
-                     Mutate the Noir circuit's untrusted hints (another low leaf, wrong sibling,
-                     shifted index, stale path); prove and verify every mutant that is accepted
-                     with different outputs. Exit 1 if a self-contradicting pair is found.`,
-  run: cmdHintFuzz,
-};

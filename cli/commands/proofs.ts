@@ -2,7 +2,6 @@
 // verify proof files, and flag self-contradicting pairs among them (oracle/contradiction.ts).
 
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { DecodeError, decodeChainState, decodeCheckpoint } from '../../core/codec.js';
 import { HintError } from '../../impls/noir/src/blob.js';
 import { execute, loadCircuit } from '../../impls/noir/src/circuit.js';
@@ -11,9 +10,11 @@ import { witnessFor } from '../../impls/noir/src/implementation.js';
 import { ChainModel, StateFileError } from '../../impls/noir/src/model.js';
 import { initPoseidon } from '../../impls/noir/src/poseidon.js';
 import { decodeProofFile, encodeProofFile } from '../../impls/noir/src/proof-file.js';
-import { circuitId, closeBarretenberg, prove, verify } from '../../impls/noir/src/prover.js';
+import { circuitId, closeBarretenberg, prove as proveWitness, verify } from '../../impls/noir/src/prover.js';
 import { findContradictions } from '../../oracle/contradiction.js';
-import { EnvironmentError, EXIT, hex32, readInput, UsageError, type Command } from '../shared.js';
+import { decodeFile } from '../input.js';
+import { checkOutputFile, EnvironmentError, EXIT, hex32, parseCommand, UsageError } from '../shared.js';
+import { PROVE, VERIFY_PROOF } from './index.js';
 
 /** Runs a bb-using body, mapping a reference-string or backend failure to exit 4. */
 export async function withProver<T>(crs: string | undefined, body: () => Promise<T>): Promise<T> {
@@ -30,20 +31,22 @@ export async function withProver<T>(crs: string | undefined, body: () => Promise
 }
 
 export function loadModel(path: string): ChainModel {
+  const file = decodeFile(path, 'state', decodeChainState);
   try {
-    return ChainModel.fromStateFile(decodeChainState(readInput(path)));
+    return ChainModel.fromStateFile(file);
   } catch (err) {
-    if (err instanceof StateFileError) throw new DecodeError('state', err.message);
+    if (err instanceof StateFileError) throw new DecodeError('state', `${path}: ${err.message}`);
     throw err;
   }
 }
 
-async function cmdProve(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { state: { type: 'string' }, checkpoint: { type: 'string' }, out: { type: 'string' }, crs: { type: 'string' }, circuit: { type: 'string' } } });
+export async function prove(args: string[]): Promise<number> {
+  const { values } = parseCommand(PROVE, args);
   if (!values.state || !values.checkpoint || !values.out) throw new UsageError('prove needs --state STATE --checkpoint FILE --out PROOF');
+  checkOutputFile(values.out, '--out');
   await initPoseidon();
   const model = loadModel(values.state);
-  const cp = decodeCheckpoint(readInput(values.checkpoint));
+  const cp = decodeFile(values.checkpoint, 'checkpoint', decodeCheckpoint);
   if (cp.profile !== 'small') throw new DecodeError('checkpoint', 'the circuit proves the small profile only');
   const circuit = loadCircuit(values.circuit);
   let witness;
@@ -59,18 +62,18 @@ async function cmdProve(args: string[]): Promise<number> {
     console.log(JSON.stringify({ status: 'rejected', reason: `the circuit is unsatisfiable: ${r.message}` }));
     return EXIT.finding;
   }
-  const proof = await withProver(values.crs, () => prove(circuit, r.witness));
+  const proof = await withProver(values.crs, () => proveWitness(circuit, r.witness));
   writeFileSync(values.out, encodeProofFile({ ...proof, circuit: circuitId(circuit) }));
   console.log(JSON.stringify({ status: 'proved', out: values.out, circuit: circuitId(circuit), postState: proof.publicInputs.slice(123).map(hex32) }, null, 2));
   return EXIT.ok;
 }
 
-async function cmdVerify(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { crs: { type: 'string' }, circuit: { type: 'string' } } });
+export async function verifyProof(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(VERIFY_PROOF, args);
   if (positionals.length === 0) throw new UsageError('verify-proof needs at least one PROOF file');
+  const files = positionals.map((path) => ({ path, file: decodeFile(path, 'proof', (b) => decodeProofFile(new TextDecoder().decode(b))) }));
   const circuit = loadCircuit(values.circuit);
   const id = circuitId(circuit);
-  const files = positionals.map((path) => ({ path, file: decodeProofFile(new TextDecoder().decode(readInput(path))) }));
   const results = await withProver(values.crs, async () => {
     const out = [];
     for (const { path, file } of files) {
@@ -83,19 +86,3 @@ async function cmdVerify(args: string[]): Promise<number> {
   console.log(JSON.stringify({ circuit: id, proofs: results.map(({ path, valid, reason }) => ({ path, valid, ...(reason ? { reason } : {}) })), contradictions }, null, 2));
   return results.every((r) => r.valid) && contradictions.length === 0 ? EXIT.ok : EXIT.finding;
 }
-
-export const proveCommand: Command = {
-  name: 'prove',
-  help: `prove    --state STATE --checkpoint FILE --out PROOF [--crs DIR] [--circuit ARTIFACT]
-                     Prove a small-profile checkpoint with the Noir circuit (UltraHonk); write the
-                     proof and its 136 public inputs (JSON, impls/noir/README.md). Exit 1 if rejected.`,
-  run: cmdProve,
-};
-
-export const verifyProofCommand: Command = {
-  name: 'verify-proof',
-  help: `verify-proof PROOF... [--crs DIR] [--circuit ARTIFACT]
-                     Verify proof files; flag two valid proofs with identical inputs and different
-                     outputs (self-contradiction). Exit 1 if any is invalid or contradicts another.`,
-  run: cmdVerify,
-};

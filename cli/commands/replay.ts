@@ -3,34 +3,27 @@
 // regression files.
 
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
-import { listCaseFiles, readCaseFile, writeCaseFile } from '../../corpus/case.js';
+import { readReplayInputs, writeCaseFile } from '../../corpus/case.js';
 import { replayCase } from '../../corpus/replay.js';
 import type { Outcome } from '../../core/schema.js';
 import { describeFinding, Oracle } from '../../oracle/run.js';
-import { makeImplementations } from '../implementations.js';
+import { makeImplementations } from '../../impls/registry.js';
 import { finish, junit, reportFormatOf, type ReportCase } from '../report.js';
-import { EXIT, intOf, UsageError, type Command } from '../shared.js';
+import { checkOutputDir, checkOutputFile, EXIT, intOf, parseCommand, UsageError } from '../shared.js';
+import { REPLAY } from './index.js';
 
-async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      impls: { type: 'string' },
-      timeout: { type: 'string' },
-      report: { type: 'string' },
-      'report-file': { type: 'string' },
-      record: { type: 'string' },
-    },
-  });
-  if (positionals.length === 0) throw new UsageError('replay needs at least one case file or directory');
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(REPLAY, args);
+  if (positionals.length === 0) throw new UsageError('replay needs at least one case file, checkpoint file or directory');
   const format = reportFormatOf(values.report);
-  const files = positionals.flatMap((p) => listCaseFiles(p));
-  if (files.length === 0) throw new UsageError(`no .case files under ${positionals.join(', ')}`);
-  const cases = files.map((f) => ({ file: f, c: readCaseFile(f) })); // decode all first: a corrupt file stops before any work
+  const impls = makeImplementations(values.impls ?? 'ts,rust', intOf(values.timeout, 'timeout', 30, 1) * 1000);
+  if (values['report-file']) checkOutputFile(values['report-file'], '--report-file');
+  if (values.record) checkOutputDir(values.record, '--record');
+  // Decode all first: a corrupt file stops before any work.
+  const cases = positionals.flatMap((p) => readReplayInputs(p));
+  if (cases.length === 0) throw new UsageError(`no case files (.case) or checkpoint files (.msgpack) under ${positionals.join(', ')}`);
 
-  const oracle = new Oracle(makeImplementations(values.impls ?? 'ts,rust', intOf(values.timeout, 'timeout', 30) * 1000));
+  const oracle = new Oracle(impls);
   const names = oracle.impls.map((i) => i.name);
   const results: { file: string; ok: boolean; message: string; ms: number }[] = [];
   try {
@@ -67,12 +60,3 @@ async function run(args: string[]): Promise<number> {
   );
   return failed === 0 ? EXIT.ok : EXIT.finding;
 }
-
-export const replayCommand: Command = {
-  name: 'replay',
-  help: `replay   <file|dir>... [--impls LIST] [--report json|junit] [--report-file PATH]
-                     [--record DIR] [--timeout SECONDS]
-                     Run case files through every implementation; check recorded outcomes.
-                     --record DIR saves agreed outcomes as regression cases. Exit 1 on any failure.`,
-  run,
-};

@@ -1,14 +1,14 @@
 // `difftower run`: a short differential run over generated checkpoints, printing every
 // checkpoint's roots and whether the implementations agree.
 
-import { parseArgs } from 'node:util';
 import { encodeCheckpoint } from '../../core/codec.js';
 import { CheckpointGenerator } from '../../core/generate.js';
 import type { Outcome as CanonicalOutcome } from '../../core/schema.js';
 import { ChainState } from '../../impls/ts/src/index.js';
 import { compareResults, sharedCoverage } from '../../oracle/compare.js';
-import { makeImplementations } from '../implementations.js';
-import { EnvironmentError, EXIT, hex32 as hex, intOf, profileOf, seedOf, type Command } from '../shared.js';
+import { makeImplementations } from '../../impls/registry.js';
+import { EnvironmentError, EXIT, hex32 as hex, intOf, parseCommand, profileOf, seedOf } from '../shared.js';
+import { RUN } from './index.js';
 
 function canonicalOutcomeJson(o: CanonicalOutcome) {
   if (o.status === 'rejected') return { status: o.status, code: o.code, message: o.message };
@@ -22,15 +22,12 @@ function canonicalOutcomeJson(o: CanonicalOutcome) {
   };
 }
 
-async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { profile: { type: 'string' }, checkpoints: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, impls: { type: 'string' }, timeout: { type: 'string' } },
-  });
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseCommand(RUN, args);
   const profile = profileOf(values.profile);
   const n = intOf(values.checkpoints, 'checkpoints', 5);
   const seed = seedOf(values.seed, 1n);
-  const impls = makeImplementations(values.impls ?? 'ts,rust', intOf(values.timeout, 'timeout', 30) * 1000);
+  const impls = makeImplementations(values.impls ?? 'ts,rust', intOf(values.timeout, 'timeout', 30, 1) * 1000);
   const names = impls.map((i) => i.name).join(', ');
   const lines: unknown[] = [];
   let divergences = 0;
@@ -62,13 +59,3 @@ async function run(args: string[]): Promise<number> {
   else console.log(divergences === 0 ? `no divergence (${names})` : `${divergences} divergence(s)`);
   return divergences === 0 ? EXIT.ok : EXIT.finding;
 }
-
-export const runCommand: Command = {
-  name: 'run',
-  help: `run      [--profile small|aztec] [--checkpoints N] [--seed S] [--impls LIST]
-                     [--timeout SECONDS] [--json]
-                     Build a genesis state, apply N generated checkpoints with every implementation
-                     (default ts,rust; cmd:PROGRAM adds a subprocess implementation), print the
-                     roots and whether they agree. Exit 1 on any divergence.`,
-  run,
-};

@@ -3,7 +3,6 @@
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { getAddress, isAddress, type Address, type Hex, type LocalAccount } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { AnvilNotFoundError, AnvilStartError } from '../../contracts/ts/anvil.js';
@@ -13,27 +12,17 @@ import { Devnet, DEVNET, devnetKey, writeKeyFile } from '../../watch/devnet.js';
 import { NotARollupError } from '../../watch/follower.js';
 import { serveStatus } from '../../watch/status.js';
 import { StoreMismatchError } from '../../watch/store.js';
-import { ThreadedImplementation } from '../../watch/threaded.js';
+import { watchImplementations } from '../../watch/implementations.js';
 import { ChainChangedError, GenesisMismatchError, Watchtower } from '../../watch/tower.js';
-import { verifyEvidence } from '../../watch/verify.js';
-import type { Implementation } from '../../impls/implementation.js';
-import { makeImplementation, makeImplementations, parseImplementationList } from '../implementations.js';
+import { verifyEvidence as checkEvidence } from '../../watch/verify.js';
+import { makeImplementations } from '../../impls/registry.js';
 import { Progress } from '../progress.js';
-import { EnvironmentError, EXIT, intOf, readInput, seedOf, UsageError, type Command } from '../shared.js';
+import { decodeFile } from '../input.js';
+import { checkOutputDir, checkOutputFile, EnvironmentError, EXIT, intOf, parseCommand, seedOf, UsageError } from '../shared.js';
+import { evidenceVerdict } from '../verdict.js';
+import { DEVNET as DEVNET_SPEC, VERIFY_EVIDENCE, WATCH } from './index.js';
 
 const DEFAULT_KEY_FILE = '.difftower/devnet/operator.key';
-
-/**
- * The watchtower's implementations, each with a time limit per call: ts and noir (in process
- * otherwise) run in a worker thread that is terminated on overrun; rust and cmd: already do.
- */
-export function watchImplementations(list: string, timeoutMs: number): Implementation[] {
-  return parseImplementationList(list).map((n) =>
-    n === 'ts' ? new ThreadedImplementation('ts', timeoutMs)
-      : n === 'noir' ? new ThreadedImplementation('noir', timeoutMs, { errorCode: false, blockHeaderHashes: false, blobFields: false })
-      : makeImplementation(n, timeoutMs),
-  );
-}
 
 /** Resolves on SIGINT/SIGTERM (once), so long-running commands stop cleanly. */
 function untilSignal(): { promise: Promise<string>; dispose(): void } {
@@ -47,28 +36,21 @@ function untilSignal(): { promise: Promise<string>; dispose(): void } {
   return { promise, dispose: () => (process.off('SIGINT', int), process.off('SIGTERM', term)) };
 }
 
-async function cmdDevnet(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      port: { type: 'string' },
-      checkpoints: { type: 'string' },
-      interval: { type: 'string' },
-      'wrong-root-every': { type: 'string' },
-      seed: { type: 'string' },
-      verifier: { type: 'string' },
-      'proof-window': { type: 'string' },
-      'no-pace': { type: 'boolean' },
-      'pace-timeout': { type: 'string' },
-      'operator-key-out': { type: 'string' },
-      info: { type: 'string' },
-      quiet: { type: 'boolean', short: 'q' },
-    },
-  });
+/** A file written later (key, info): not a directory, and its directory can be created. */
+function checkLaterFile(path: string, flag: string): void {
+  checkOutputDir(dirname(path), flag);
+  if (existsSync(dirname(path))) checkOutputFile(path, flag);
+}
+
+export async function devnet(args: string[]): Promise<number> {
+  const { values } = parseCommand(DEVNET_SPEC, args);
   const verifier = values.verifier ?? 'honk';
   if (verifier !== 'honk' && verifier !== 'mock') throw new UsageError(`--verifier must be honk or mock, got '${verifier}'`);
   const checkpoints = values.checkpoints === undefined ? undefined : intOf(values.checkpoints, 'checkpoints', 0);
   const intervalMs = intOf(values.interval, 'interval', 2000);
+  const keyFile = values['operator-key-out'] ?? DEFAULT_KEY_FILE;
+  checkLaterFile(keyFile, '--operator-key-out');
+  if (values.info) checkLaterFile(values.info, '--info');
   const log = (l: string) => process.stderr.write(`[devnet] ${l}\n`);
   let devnet: Devnet;
   try {
@@ -86,7 +68,6 @@ async function cmdDevnet(args: string[]): Promise<number> {
     if (err instanceof AnvilNotFoundError || err instanceof AnvilStartError) throw new EnvironmentError(err.message);
     throw err;
   }
-  const keyFile = values['operator-key-out'] ?? DEFAULT_KEY_FILE;
   writeKeyFile(keyFile, devnetKey('operator'));
   const info = { ...devnet.info, operator: DEVNET.operator.address, operatorKeyFile: keyFile };
   if (values.info) writeKeyFileJson(values.info, info);
@@ -137,32 +118,13 @@ function operatorKey(keyFile: string | undefined): LocalAccount | undefined {
   return privateKeyToAccount(key);
 }
 
-async function cmdWatch(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      rpc: { type: 'string' },
-      rollup: { type: 'string' },
-      db: { type: 'string' },
-      evidence: { type: 'string' },
-      impls: { type: 'string' },
-      confirmations: { type: 'string' },
-      poll: { type: 'string' },
-      'key-file': { type: 'string' },
-      'no-prove': { type: 'boolean' },
-      finality: { type: 'string' },
-      'max-log-range': { type: 'string' },
-      'deploy-block': { type: 'string' },
-      'replace-after': { type: 'string' },
-      'status-port': { type: 'string' },
-      timeout: { type: 'string' },
-      quiet: { type: 'boolean', short: 'q' },
-    },
-  });
+export async function watch(args: string[]): Promise<number> {
+  const { values } = parseCommand(WATCH, args);
   if (!values.rpc || !values.rollup) throw new UsageError('watch needs --rpc URL --rollup ADDRESS');
   if (!isAddress(values.rollup)) throw new UsageError(`--rollup is not an address: '${values.rollup}'`);
   const rollup = getAddress(values.rollup) as Address;
   const operator = operatorKey(values['key-file']);
+  if (values.evidence) checkOutputDir(values.evidence, '--evidence');
   const finality = values.finality ?? 'confirmations';
   if (finality !== 'confirmations' && finality !== 'finalized') throw new UsageError(`--finality must be confirmations or finalized, got '${finality}'`);
   const maxRange = intOf(values['max-log-range'], 'max-log-range', 1000);
@@ -171,7 +133,7 @@ async function cmdWatch(args: string[]): Promise<number> {
   const signal = untilSignal();
   let stopped = false;
   void signal.promise.then(() => (stopped = true));
-  const impls = watchImplementations(values.impls ?? 'ts,rust,noir', intOf(values.timeout, 'timeout', 60_000));
+  const impls = watchImplementations(values.impls ?? 'ts,rust,noir', intOf(values.timeout, 'timeout', 60, 1) * 1000);
   const progress = new Progress(process.stderr.isTTY ? 500 : 30_000, values.quiet);
   const makeTower = (o: ConstructorParameters<typeof Watchtower>[0]) => {
     try {
@@ -237,68 +199,28 @@ async function cmdWatch(args: string[]): Promise<number> {
   return code;
 }
 
-async function cmdVerifyEvidence(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { rpc: { type: 'string' }, rollup: { type: 'string' }, offline: { type: 'boolean' }, impls: { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' } },
-  });
+export async function verifyEvidence(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(VERIFY_EVIDENCE, args);
   if (positionals.length !== 1) throw new UsageError('verify-evidence needs one BUNDLE file');
   if (!values.offline && (!values.rpc || !values.rollup)) throw new UsageError('verify-evidence needs --rpc URL and --rollup ADDRESS (the rollup you follow; the bundle\'s own address is not trusted), or --offline');
   if (values.rollup !== undefined && !isAddress(values.rollup)) throw new UsageError(`--rollup is not an address: '${values.rollup}'`);
-  const bundle = decodeEvidence(new TextDecoder().decode(readInput(positionals[0]!)));
-  const impls = makeImplementations(values.impls ?? 'ts,rust,noir', intOf(values.timeout, 'timeout', 60_000));
+  const bundle = decodeFile(positionals[0]!, 'evidence', (b) => decodeEvidence(new TextDecoder().decode(b)));
+  const impls = makeImplementations(values.impls ?? 'ts,rust,noir', intOf(values.timeout, 'timeout', 60, 1) * 1000);
   try {
-    const v = await verifyEvidence(bundle, impls, values.offline ? {} : { rpcUrl: values.rpc, rollup: getAddress(values.rollup!) as Address });
-    if (values.json) console.log(JSON.stringify(v, null, 1));
+    const v = await checkEvidence(bundle, impls, values.offline ? {} : { rpcUrl: values.rpc, rollup: getAddress(values.rollup!) as Address });
+    const verdict = evidenceVerdict(v);
+    if (values.json) console.log(JSON.stringify({ ...v, verdict: verdict.confirmed ? 'confirmed' : 'rejected', summary: verdict.summary }, null, 1));
     else {
-      console.log(v.summary);
+      console.log(verdict.summary);
       console.log('');
       for (const c of v.checks) console.log(`  [${c.ok ? 'ok' : 'FAIL'}] ${c.name}: ${c.detail}`);
       console.log('');
       console.log(`  bundle: ${bundle.finding} at checkpoint ${bundle.checkpoint} of rollup ${bundle.l1.rollup} (L1 chain ${bundle.l1.chainId}); ${bundle.reason}`);
       if (values.offline) console.log('  (offline: not checked against the chain, so never CONFIRMED)');
     }
-    return v.verdict === 'confirmed' ? EXIT.ok : EXIT.finding;
+    return verdict.confirmed ? EXIT.ok : EXIT.finding;
   } finally {
     await Promise.all(impls.map((i) => i.close()));
     await closeBarretenberg();
   }
 }
-
-export const devnetCommand: Command = {
-  name: 'devnet',
-  help: `devnet   [--port 8545] [--checkpoints N] [--interval MS] [--wrong-root-every N] [--seed S]
-         [--verifier honk|mock] [--proof-window S] [--no-pace] [--pace-timeout S]
-         [--operator-key-out FILE] [--info FILE]
-                     Start anvil, deploy the L1 contracts (real HonkVerifier by default) and run a
-                     sequencer proposing attested small-profile checkpoints (optionally a wrong
-                     post-state every N); prints the RPC URL and rollup address. After a wrong
-                     root it waits (up to --pace-timeout, default 600 s) for the watchtower's
-                     evidence, then the council prunes it (--no-pace: never wait). Ctrl-C stops.`,
-  run: cmdDevnet,
-};
-
-export const watchCommand: Command = {
-  name: 'watch',
-  help: `watch    --rpc URL --rollup ADDRESS [--impls ts,rust,noir] [--db DIR] [--evidence DIR]
-         [--confirmations N | --finality finalized] [--max-log-range 1000] [--deploy-block N]
-         [--poll MS] [--key-file FILE] [--no-prove] [--replace-after S] [--timeout MS] [--status-port P]
-                     Watchtower: re-execute every proposal with every implementation, write an
-                     evidence bundle for any disagreement, post trigger (a) with the operator key
-                     (--key-file or DIFFTOWER_OPERATOR_KEY) when the correct root is proven.
-                     Resumable (embedded database); Ctrl-C stops; exit 1 if findings were recorded,
-                     4 if the RPC now serves another chain than the database (a restarted devnet).`,
-  run: cmdWatch,
-};
-
-export const verifyEvidenceCommand: Command = {
-  name: 'verify-evidence',
-  help: `verify-evidence BUNDLE --rpc URL --rollup ADDRESS [--impls ts,rust,noir] [--json] | --offline
-                     Check an evidence bundle independently: consistency, re-execution with every
-                     implementation, the proof (bb.js), every field against the proposal's receipt
-                     and event on the rollup YOU pin, and that the checkpoint is still pending.
-                     Exit 0 CONFIRMED (every check passes), 1 NOT CONFIRMED (the failing checks),
-                     3 if the bundle is unreadable or oversized.`,
-  run: cmdVerifyEvidence,
-};

@@ -9,7 +9,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestClient, http } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeImplementations } from '../../cli/implementations.js';
+import { makeImplementations } from '../../impls/registry.js';
 import { Devnet } from '../devnet.js';
 import { fsOps } from '../evidence.js';
 import { Watchtower } from '../tower.js';

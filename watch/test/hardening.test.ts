@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rollupAbi } from '../../contracts/generated/artifacts.gen.js';
 import { mockProof } from '../../contracts/ts/signing.js';
 import { postHash, toField } from '../../contracts/ts/statement.js';
-import { watchImplementations } from '../../cli/commands/watch.js';
+import { watchImplementations } from '../implementations.js';
 import { main } from '../../cli/main.js';
 import { InProcessTsImplementation } from '../../impls/adapters/in-process-ts.js';
 import type { Implementation } from '../../impls/implementation.js';

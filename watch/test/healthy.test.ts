@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeImplementations } from '../../cli/implementations.js';
+import { makeImplementations } from '../../impls/registry.js';
 import { Devnet, DEVNET } from '../devnet.js';
 import { decodeEvidence } from '../evidence.js';
 import { genesis } from '../l2.js';

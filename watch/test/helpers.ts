@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalAccount } from 'viem';
-import { watchImplementations } from '../../cli/commands/watch.js';
+import { watchImplementations } from '../implementations.js';
 import { Watchtower } from '../tower.js';
 import type { Devnet } from '../devnet.js';
 

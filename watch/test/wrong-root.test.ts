@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageTwoGateAbi } from '../../contracts/generated/artifacts.gen.js';
-import { makeImplementations } from '../../cli/implementations.js';
+import { makeImplementations } from '../../impls/registry.js';
 import { closeBarretenberg } from '../../impls/noir/src/prover.js';
 import { Devnet, DEVNET } from '../devnet.js';
 import { decodeEvidence } from '../evidence.js';

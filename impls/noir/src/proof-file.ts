@@ -7,8 +7,10 @@
 //
 // Files are untrusted: they are decoded with effect's Schema and a bad one is a typed error.
 
-import { Either, ParseResult, Schema } from 'effect';
-import { DecodeError } from '../../../core/codec.js';
+import * as Either from 'effect/Either';
+import * as Schema from 'effect/Schema';
+import { DecodeError, schemaIssue } from '../../../core/codec.js';
+import { wrongKind } from '../../../core/file-kind.js';
 import { STATEMENT } from './params.js';
 import type { Proof } from './prover.js';
 
@@ -45,10 +47,10 @@ export function decodeProofFile(text: string): ProofFile {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new DecodeError('proof file', `not JSON (${(err as Error).message})`);
+    throw new DecodeError('proof file', wrongKind('proof', text) ?? `not JSON (${(err as Error).message})`);
   }
   const r = Schema.decodeUnknownEither(ProofFileSchema)(raw, { onExcessProperty: 'error' });
-  if (Either.isLeft(r)) throw new DecodeError('proof file', ParseResult.TreeFormatter.formatErrorSync(r.left));
+  if (Either.isLeft(r)) throw new DecodeError('proof file', wrongKind('proof', text) ?? schemaIssue(r.left));
   const f = r.right;
   return { circuit: f.circuit, publicInputs: f.publicInputs.map((h) => BigInt(h)), proof: new Uint8Array(Buffer.from(f.proof.slice(2), 'hex')) };
 }

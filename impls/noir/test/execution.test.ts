@@ -7,7 +7,7 @@ import { encodeCheckpoint } from '../../../core/codec.js';
 import { CheckpointGenerator } from '../../../core/generate.js';
 import type { Checkpoint, Outcome } from '../../../core/schema.js';
 import { blobCheckpointFromVector, blocksCheckpointFromVector, loadVectors, type CheckpointSequence } from '../../../core/vectors.js';
-import { makeImplementation } from '../../../cli/implementations.js';
+import { makeImplementation } from '../../registry.js';
 import type { CallResult, Implementation } from '../../implementation.js';
 import { NoirImplementation } from '../src/implementation.js';
 import { SIZES } from '../src/params.js';

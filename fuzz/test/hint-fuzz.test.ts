@@ -3,13 +3,13 @@
 // verified; the real circuit rejects every mutation tried.
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { CheckpointGenerator } from '../../../core/generate.js';
-import { FIXTURE_PATH, loadCircuit } from '../src/circuit.js';
-import { hintFuzz } from '../src/hint-fuzz.js';
-import { ChainModel } from '../src/model.js';
-import { initPoseidon } from '../src/poseidon.js';
-import { closeBarretenberg } from '../src/prover.js';
-import { SIZES } from '../src/params.js';
+import { CheckpointGenerator } from '../../core/generate.js';
+import { FIXTURE_PATH, loadCircuit } from '../../impls/noir/src/circuit.js';
+import { hintFuzz } from '../hint-fuzz.js';
+import { ChainModel } from '../../impls/noir/src/model.js';
+import { initPoseidon } from '../../impls/noir/src/poseidon.js';
+import { closeBarretenberg } from '../../impls/noir/src/prover.js';
+import { SIZES } from '../../impls/noir/src/params.js';
 
 afterAll(async () => {
   await closeBarretenberg();

@@ -3,16 +3,18 @@
 // checkpoint's witness (another low leaf, a wrong sibling, a shifted index, a stale path, wrong
 // decoded counts), executes each mutant, and for every mutant that is satisfiable with different
 // outputs makes and verifies both proofs: a self-contradicting proof pair (oracle/contradiction.ts).
+// It fuzzes the Noir implementation from outside (fuzz/ -> impls/noir, oracle/), so the
+// implementation itself never depends on the oracle that judges it.
 
-import { findContradictions, type Contradiction } from '../../../oracle/contradiction.js';
-import { execute, type Circuit } from './circuit.js';
-import type { ChainModel } from './model.js';
-import { circuitId, prove, verify, type Proof } from './prover.js';
-import { STATEMENT } from './params.js';
-import type { Checkpoint } from '../../../core/schema.js';
-import { HintError } from './blob.js';
-import { witnessFor } from './implementation.js';
-import type { LeafChoice, Witness } from './witness.js';
+import { findContradictions, type Contradiction } from '../oracle/contradiction.js';
+import { execute, type Circuit } from '../impls/noir/src/circuit.js';
+import type { ChainModel } from '../impls/noir/src/model.js';
+import { circuitId, prove, verify, type Proof } from '../impls/noir/src/prover.js';
+import { STATEMENT } from '../impls/noir/src/params.js';
+import type { Checkpoint } from '../core/schema.js';
+import { HintError } from '../impls/noir/src/blob.js';
+import { witnessFor } from '../impls/noir/src/implementation.js';
+import type { LeafChoice, Witness } from '../impls/noir/src/witness.js';
 
 /**
  * One mutation, named for reports: either a patch to a copy of the honest hints, or a different

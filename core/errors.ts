@@ -1,0 +1,14 @@
+// Typed errors shared by every layer. Kept free of heavy imports (no effect) so that the command
+// line can recognise them without loading the codec.
+
+/** Untrusted bytes (a file, a message) that are not what was expected: exit 3 at the CLI. */
+export class DecodeError extends Error {
+  readonly _tag = 'DecodeError';
+  constructor(
+    readonly what: string,
+    message: string,
+  ) {
+    super(`invalid ${what}: ${message}`);
+    this.name = 'DecodeError';
+  }
+}
