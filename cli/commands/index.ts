@@ -2,6 +2,7 @@
 // folder exporting a Command, added here.
 
 import type { Command } from '../shared.js';
+import { campaignCommand } from './campaign.js';
 import { applyCommand, genCommand, genesisCommand } from './files.js';
 import { fuzzCommand } from './fuzz.js';
 import { hintFuzzCommand } from './hint-fuzz.js';
@@ -10,4 +11,4 @@ import { replayCommand } from './replay.js';
 import { runCommand } from './run.js';
 import { devnetCommand, verifyEvidenceCommand, watchCommand } from './watch.js';
 
-export const COMMANDS: Command[] = [fuzzCommand, replayCommand, runCommand, genesisCommand, genCommand, applyCommand, proveCommand, verifyProofCommand, hintFuzzCommand, devnetCommand, watchCommand, verifyEvidenceCommand];
+export const COMMANDS: Command[] = [fuzzCommand, campaignCommand, replayCommand, runCommand, genesisCommand, genCommand, applyCommand, proveCommand, verifyProofCommand, hintFuzzCommand, devnetCommand, watchCommand, verifyEvidenceCommand];
