@@ -45,6 +45,8 @@ export type CampaignMeta = typeof CampaignMeta.Type;
 const FindingJson = Schema.Struct({
   kind: Schema.String, field: Schema.String, checkpoint: Schema.Number, left: Schema.String, right: Schema.String,
   leftImpl: Schema.String, rightImpl: Schema.String,
+  /** Where the divergence starts, when the oracle's localizer adds it; kept as it comes. */
+  localization: Schema.optional(Schema.Unknown),
 });
 
 export const CampaignFinding = Schema.Struct({

@@ -184,6 +184,7 @@ async function run(args: string[]): Promise<number> {
     command: 'fuzz',
     profile,
     implementations: names,
+    impls,
     seed: seed.toString(),
     workers,
     runs: runs ?? null,

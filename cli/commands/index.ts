@@ -7,8 +7,9 @@ import { applyCommand, genCommand, genesisCommand } from './files.js';
 import { fuzzCommand } from './fuzz.js';
 import { hintFuzzCommand } from './hint-fuzz.js';
 import { proveCommand, verifyProofCommand } from './proofs.js';
+import { reportCommand } from './report.js';
 import { replayCommand } from './replay.js';
 import { runCommand } from './run.js';
 import { devnetCommand, verifyEvidenceCommand, watchCommand } from './watch.js';
 
-export const COMMANDS: Command[] = [fuzzCommand, campaignCommand, replayCommand, runCommand, genesisCommand, genCommand, applyCommand, proveCommand, verifyProofCommand, hintFuzzCommand, devnetCommand, watchCommand, verifyEvidenceCommand];
+export const COMMANDS: Command[] = [fuzzCommand, campaignCommand, replayCommand, reportCommand, runCommand, genesisCommand, genCommand, applyCommand, proveCommand, verifyProofCommand, hintFuzzCommand, devnetCommand, watchCommand, verifyEvidenceCommand];
