@@ -24,7 +24,7 @@ table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border-bottom:1px s
 td.v,code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;word-break:break-all}
 pre{background:#f1f3f7;border-radius:6px;padding:10px;overflow:auto;max-height:420px;white-space:pre-wrap}
 tr.first td{background:var(--badbg)}tr.first td:first-child{border-left:3px solid var(--bad)}tr.diff td.v{color:var(--bad)}
-.badge{display:inline-block;border-radius:10px;padding:1px 8px;font-size:12px;font-weight:600}.bad{background:var(--badbg);color:var(--bad)}.ok{background:var(--okbg);color:var(--ok)}.muted{color:var(--muted)}
+.badge{display:inline-block;border-radius:10px;padding:1px 8px;font-size:12px;font-weight:600}.bad{background:var(--badbg);color:var(--bad)}.ok{background:var(--okbg);color:var(--ok)}.neutral{background:#eceff4;color:#3b4252}.muted{color:var(--muted)}
 .cmd{display:flex;gap:8px;align-items:flex-start}.cmd pre{flex:1;margin:4px 0}.cmd button{margin-top:6px;border:1px solid var(--line);background:#fff;border-radius:4px;padding:3px 8px;cursor:pointer}
 .div{border:1px solid var(--line);border-radius:8px;padding:12px 16px;margin:12px 0}.sides{display:grid;grid-template-columns:1fr 1fr;gap:12px}
 .charts{display:grid;grid-template-columns:1fr 1fr;gap:16px}svg{max-width:100%;height:auto}svg text{font:11px system-ui,sans-serif;fill:#5d6678}

@@ -52,20 +52,25 @@ function sidesHtml(d: DivergenceView): string {
   if (!d.sides || d.sides.length < 2) {
     return `${d.sidesNote ? `<p class="muted">${esc(d.sidesNote)}</p>` : ''}${table(['field', d.leftImpl, d.rightImpl], [[`<td>${esc(d.field)}</td>`, `<td class="v">${esc(d.left)}</td>`, `<td class="v">${esc(d.right)}</td>`]], () => 'first')}`;
   }
-  const fields = [...new Set(d.sides.flatMap((s) => s.rows.map((r) => r[0])))];
+  const all = [...new Set(d.sides.flatMap((s) => s.rows.map((r) => r[0])))];
   const val = (s: Side, f: string) => s.rows.find((r) => r[0] === f)?.[1] ?? '(absent)';
-  const firstIdx = fields.indexOf(d.field) >= 0 ? fields.indexOf(d.field) : fields.findIndex((f) => new Set(d.sides!.map((s) => val(s, f))).size > 1);
+  const differs = (f: string) => new Set(d.sides!.map((s) => val(s, f))).size > 1;
+  // Long lists (block header hashes, blob fields) only where they differ: the rest is noise.
+  const isList = (f: string) => /\[\d+\]$/.test(f);
+  const fields = all.filter((f) => !isList(f) || differs(f) || f === d.field);
+  const hidden = all.length - fields.length;
+  const firstIdx = fields.indexOf(d.field) >= 0 ? fields.indexOf(d.field) : fields.findIndex(differs);
   const rows = fields.map((f) => [`<td>${esc(f)}</td>`, ...d.sides!.map((s) => `<td class="v">${esc(val(s, f))}</td>`)]);
-  return `<div class="sides-table">${table(['field', ...d.sides.map((s) => s.impl)], rows, (i) => (i === firstIdx ? 'first' : new Set(d.sides!.map((s) => val(s, fields[i]!))).size > 1 ? 'diff' : ''))}</div>
-<p class="muted">Highlighted: the first differing field (${esc(d.field)}), in the order the oracle compares.</p>`;
+  return `<div class="sides-table">${table(['field', ...d.sides.map((s) => s.impl)], rows, (i) => (i === firstIdx ? 'first' : differs(fields[i]!) ? 'diff' : ''))}</div>
+${hidden ? `<p class="muted">${hidden} equal list entries (block header hashes, blob fields) not shown.</p>` : ''}<p class="muted">Highlighted: the first differing field (${esc(d.field)}), in the order the oracle compares.</p>`;
 }
 
 function divergenceHtml(d: DivergenceView, i: number): string {
   return `<div class="div" id="divergence-${i + 1}" data-divergence>
 <h3><span class="badge bad">${esc(d.kind)}</span> ${esc(d.field)} at ${d.checkpoint === 0 ? 'genesis' : `checkpoint ${esc(d.checkpoint)}`}: ${esc(d.leftImpl)} vs ${esc(d.rightImpl)}</h3>
 <p>${esc(d.description)}${d.seenByShards ? ` <span class="muted">(seen by shard${d.seenByShards.length > 1 ? 's' : ''} ${esc(d.seenByShards.join(', '))})</span>` : ''}</p>
-<h3>Outcomes side by side</h3>${sidesHtml(d)}
 ${localizationHtml(d.localization)}
+<h3>Outcomes side by side</h3>${sidesHtml(d)}
 <h3>Checkpoint ${esc(d.checkpoint)} contents</h3>${d.checkpointJson ? `<details><summary>show the decoded checkpoint</summary><pre>${esc(d.checkpointJson)}</pre></details>` : `<p class="muted">${esc(d.checkpointNote ?? 'not available')}</p>`}
 <h3>Replay</h3>${d.replay ? command(d.replay) : '<p class="muted">no reproducer file</p>'}
 </div>`;
@@ -127,8 +132,8 @@ export function evidencePage(v: EvidenceView): string {
   const sections: Section[] = [
     {
       id: 'claim', title: 'What is claimed',
-      html: `<p><span class="badge ${confirmed ? 'bad' : 'ok'}">${esc(v.finding)}</span> at checkpoint ${esc(v.checkpoint)}</p><p><b>${esc(CLAIMS[v.finding] ?? v.finding)}</b></p><p>${esc(v.reason)}</p>
-${v.verdict ? `<p><span class="badge ${confirmed ? 'bad' : 'ok'}">${confirmed ? 'CONFIRMED' : 'NOT CONFIRMED'}</span> ${esc(v.verdict.summary)}</p>` : `<p class="muted">${esc(v.verdictNote ?? 'not checked')}</p>`}<p class="muted">Bundle ${esc(v.source)}, written ${esc(v.createdAt)}.</p>`,
+      html: `<p><span class="badge bad">${esc(v.finding)}</span> at checkpoint ${esc(v.checkpoint)}</p><p><b>${esc(CLAIMS[v.finding] ?? v.finding)}</b></p><p>${esc(v.reason)}</p>
+${v.verdict ? `<p><span class="badge ${confirmed ? 'bad' : 'neutral'}">${confirmed ? 'CONFIRMED' : 'NOT CONFIRMED'}</span> ${esc(v.verdict.summary.replace(/^(NOT )?CONFIRMED: /, ''))}</p>` : `<p class="muted">${esc(v.verdictNote ?? 'not checked')}</p>`}<p class="muted">Bundle ${esc(v.source)}, written ${esc(v.createdAt)}.</p>`,
     },
     {
       id: 'checks', title: 'Checks',

@@ -118,7 +118,7 @@ async function run(args: string[]): Promise<number> {
 
   const names = await preflight(impls, profile, timeoutMs);
   const progress = new Progress(undefined, values.quiet);
-  const replayHint = `--seed ${seed} --workers ${workers}${runs !== undefined ? ` --runs ${runs}` : ''} --profile ${profile} --impls ${impls}${values['corpus-list'] !== undefined ? ` --corpus-list ${values['corpus-list']}` : ''}`;
+  const replayHint = `--seed ${seed} --workers ${workers}${runs !== undefined ? ` --runs ${runs}` : ''} --profile ${profile} --impls ${/\s/.test(impls) ? `'${impls}'` : impls}${values['corpus-list'] !== undefined ? ` --corpus-list ${values['corpus-list']}` : ''}`;
   progress.note(`difftower fuzz: ${names.join(' vs ')} on '${profile}', seed ${seed}, ${workers} worker(s), ${runs !== undefined ? `${runs} cases` : `for ${durationText}`}; corpus ${corpus.length} case(s)`);
 
   const found: { f: EngineFinding; file: string }[] = [];
