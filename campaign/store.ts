@@ -116,13 +116,24 @@ export function connectionOf(url: string): { host: string; port: number; db: num
   } catch {
     throw new UsageError(`--cluster must be a redis://HOST:PORT URL, got '${url}'`);
   }
-  if (u.protocol !== 'redis:' || !u.hostname) throw new UsageError(`--cluster must be a redis://HOST:PORT URL, got '${url}'`);
+  if (u.protocol !== 'redis:' || !u.hostname) throw new UsageError(`--cluster must be a redis://HOST:PORT URL, got '${redactUrl(url)}'`);
   const db = u.pathname && u.pathname !== '/' ? Number(u.pathname.slice(1)) : 0;
   if (!Number.isSafeInteger(db) || db < 0) throw new UsageError(`--cluster: '${u.pathname}' is not a Redis database number`);
   return {
     host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port ? Number(u.port) : 6379, db,
     ...(u.username ? { username: decodeURIComponent(u.username) } : {}), ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
   };
+}
+
+/** The URL without its password, for logs and printed commands. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return url;
+  }
 }
 
 export function checkName(name: string): string {
@@ -158,7 +169,7 @@ export class CampaignStore {
       await redis.ping();
     } catch (err) {
       redis.disconnect();
-      throw new EnvironmentError(`cannot reach Redis at ${url}: ${(err as Error).message}`);
+      throw new EnvironmentError(`cannot reach Redis at ${redactUrl(url)}: ${(err as Error).message}`);
     }
     return new CampaignStore(url, checkName(name), redis);
   }
@@ -179,7 +190,7 @@ export class CampaignStore {
 
   async requireMeta(): Promise<CampaignMeta> {
     const m = await this.meta();
-    if (!m) throw new UsageError(`no campaign '${this.name}' at ${this.url} (create it with 'difftower campaign start')`);
+    if (!m) throw new UsageError(`no campaign '${this.name}' at ${redactUrl(this.url)} (create it with 'difftower campaign start')`);
     return m;
   }
 

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
 import { listCaseFiles, readCaseFile, encodeCaseFile } from '../../corpus/case.js';
 import { campaignSummary, exportCampaign } from '../../campaign/report.js';
-import { BULL_PREFIX, CampaignStore, connectionOf, type CampaignMeta } from '../../campaign/store.js';
+import { BULL_PREFIX, CampaignStore, connectionOf, redactUrl, type CampaignMeta } from '../../campaign/store.js';
 import { parseImplementationList } from '../implementations.js';
 import { clock, durationMs } from '../progress.js';
 import { emit, finish, jsonText, junit, reportFormatOf, type ReportCase } from '../report.js';
@@ -60,7 +60,7 @@ async function start(args: string[]): Promise<number> {
   const store = await CampaignStore.open(url, values.campaign ?? 'default');
   try {
     const meta: CampaignMeta = { v: 1, name: store.name, profile, impls, seed: seed.toString(), shards, runsPerShard, shardMs, timeoutMs, stallMs, createdAt: new Date().toISOString() };
-    if (!(await store.create(meta))) throw new UsageError(`campaign '${store.name}' already exists at ${url} (pick another --campaign name)`);
+    if (!(await store.create(meta))) throw new UsageError(`campaign '${store.name}' already exists at ${redactUrl(url)} (pick another --campaign name)`);
     // The initial corpus in the order `difftower fuzz --corpus` loads it, so shard 0 of a
     // campaign matches a local run from the same seed.
     for (const c of corpusFiles) await store.addCase(encodeCaseFile(c));
@@ -68,8 +68,8 @@ async function start(args: string[]): Promise<number> {
       q.addBulk(Array.from({ length: shards }, (_, i) => ({ name: 'shard', data: { shard: i }, opts: { jobId: `shard-${i}`, attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: false, removeOnFail: false } }))),
     );
     console.log(`campaign '${store.name}': ${shards} shard(s) of ${runsPerShard !== null ? `${runsPerShard} cases` : values['shard-duration']}, ${impls} on '${profile}', seed ${seed}, corpus ${await store.corpusSize()} case(s)`);
-    console.log(`workers: difftower fuzz --cluster ${url} --campaign ${store.name}`);
-    console.log(`progress: difftower campaign status --cluster ${url} --campaign ${store.name}`);
+    console.log(`workers: difftower fuzz --cluster ${redactUrl(url)} --campaign ${store.name}`);
+    console.log(`progress: difftower campaign status --cluster ${redactUrl(url)} --campaign ${store.name}`);
     return EXIT.ok;
   } finally {
     await store.close();

@@ -12,7 +12,7 @@ import type { EngineFinding, EngineStats } from '../../fuzz/engine.js';
 import { FuzzRun } from '../../fuzz/pool.js';
 import { makeImplementations, parseImplementationList } from '../implementations.js';
 import { clock, durationMs, Progress } from '../progress.js';
-import { CampaignStore } from '../../campaign/store.js';
+import { CampaignStore, redactUrl } from '../../campaign/store.js';
 import { runWorker } from '../../campaign/worker.js';
 import { emit, finish, jsonText, junit, reportFormatOf, type ReportCase } from '../report.js';
 import { DecodeError } from '../../core/codec.js';
@@ -58,9 +58,9 @@ async function clusterWorker(url: string, name: string, workers: number, quiet: 
     const meta = await store.requireMeta();
     const names = await preflight(meta.impls, meta.profile, meta.timeoutMs);
     const log = (l: string) => !quiet && process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${l}\n`);
-    log(`difftower fuzz: worker of campaign '${meta.name}' at ${url} (${names.join(' vs ')} on '${meta.profile}', ${meta.shards} shards), ${workers} shard(s) at a time`);
+    log(`difftower fuzz: worker of campaign '${meta.name}' at ${redactUrl(url)} (${names.join(' vs ')} on '${meta.profile}', ${meta.shards} shards), ${workers} shard(s) at a time`);
     const done = await runWorker(store, meta, { concurrency: workers, log });
-    console.log(`campaign '${meta.name}' complete; this worker ran ${done.shards} shard(s), ${done.checkpoints} checkpoints (results: difftower campaign report --cluster ${url} --campaign ${meta.name})`);
+    console.log(`campaign '${meta.name}' complete; this worker ran ${done.shards} shard(s), ${done.checkpoints} checkpoints (results: difftower campaign report --cluster ${redactUrl(url)} --campaign ${meta.name})`);
     return EXIT.ok;
   } finally {
     await store.close();
