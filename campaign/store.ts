@@ -7,6 +7,7 @@
 //   results       hash: shard index -> JSON ShardResult (first write wins)
 //   findings      hash: finding signature -> JSON CampaignFinding (first write wins)
 //   workers       hash: worker id -> JSON heartbeat (live progress for `campaign status`)
+//   failed        hash: shard index -> why it failed on its last attempt (it has no result)
 // The shard queue itself is BullMQ's (queue `<name>`, key prefix `difftower:bull`).
 //
 // Why the corpus is a Redis hash keyed by content address: every worker on every machine must see
@@ -219,6 +220,15 @@ export class CampaignStore {
 
   async resultCount(): Promise<number> {
     return this.redis.hlen(this.k('results'));
+  }
+
+  /** A shard that failed on every attempt (e.g. an implementation that cannot start on that worker). */
+  async markFailed(shard: number, why: string): Promise<void> {
+    await this.redis.hset(this.k('failed'), String(shard), why.slice(0, 2000));
+  }
+
+  async failed(): Promise<Record<string, string>> {
+    return this.redis.hgetall(this.k('failed'));
   }
 
   async hasResult(shard: number): Promise<boolean> {

@@ -68,7 +68,7 @@ export async function runShard(store: CampaignStore, meta: CampaignMeta, shard: 
 }
 
 /** Works on the campaign until every shard has a recorded result. */
-export async function runWorker(store: CampaignStore, meta: CampaignMeta, o: WorkerOptions): Promise<{ shards: number; checkpoints: number }> {
+export async function runWorker(store: CampaignStore, meta: CampaignMeta, o: WorkerOptions): Promise<{ shards: number; checkpoints: number; failed: number[] }> {
   const workerId = `${hostname()}:${process.pid}`;
   let shardsDone = 0;
   let totalCases = 0;
@@ -111,19 +111,22 @@ export async function runWorker(store: CampaignStore, meta: CampaignMeta, o: Wor
     autorun: true,
   });
   worker.on('error', (err) => o.log(`worker: ${err.message}`));
-  worker.on('failed', (job, err) => o.log(`shard ${job?.data.shard}: failed: ${err.message.split('\n')[0]}`));
+  worker.on('failed', (job, err) => {
+    o.log(`shard ${job?.data.shard}: failed: ${err.message.split('\n')[0]}`);
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void store.markFailed(job.data.shard, err.message).catch(() => {});
+  });
   beat(0, 0, true);
   try {
-    // Done when every shard is recorded (not when the queue looks empty: a dead worker's shard is
-    // still "active" until the stalled-job check moves it back).
+    // Done when every shard is recorded or has failed for good (not when the queue looks empty: a
+    // dead worker's shard is still "active" until the stalled-job check moves it back).
     for (;;) {
       await new Promise((r) => setTimeout(r, 500));
-      if ((await store.resultCount()) >= meta.shards) break;
+      if ((await store.resultCount()) + Object.keys(await store.failed()).length >= meta.shards) break;
     }
   } finally {
     await worker.close();
     beat(0, 0, true);
   }
-  return { shards: shardsDone, checkpoints: totalCheckpoints };
+  return { shards: shardsDone, checkpoints: totalCheckpoints, failed: Object.keys(await store.failed()).map(Number) };
 }
 

@@ -82,18 +82,19 @@ async function status(args: string[]): Promise<number> {
   const store = await CampaignStore.open(url, values.campaign ?? 'default');
   try {
     const meta = await store.requireMeta();
-    const [results, findings, workers, corpus] = [await store.results(), await store.findings(), await store.workers(), await store.corpusSize()];
+    const [results, findings, workers, corpus, failed] = [await store.results(), await store.findings(), await store.workers(), await store.corpusSize(), await store.failed()];
     const queue = await withQueue(url, meta.name, (q) => q.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed'));
     const s = campaignSummary(meta, results, findings, workers, corpus, '.');
     const now = Date.now();
     const live = workers.map((w) => ({ ...w, idleMs: now - w.lastSeen }));
     if (values.json) {
-      emit(jsonText({ campaign: meta.name, shards: meta.shards, recorded: results.length, queue, cases: s.cases, checkpoints: s.checkpoints, codes: s.codes, corpus, findings: s.divergences.map((d) => d.description), workers: live }), undefined);
+      emit(jsonText({ campaign: meta.name, shards: meta.shards, recorded: results.length, failed, queue, cases: s.cases, checkpoints: s.checkpoints, codes: s.codes, corpus, findings: s.divergences.map((d) => d.description), workers: live }), undefined);
       return EXIT.ok;
     }
     console.log(`campaign '${meta.name}': ${results.length}/${meta.shards} shards recorded (queue: ${queue.waiting} waiting, ${queue.active} active, ${queue.failed} failed); ${s.cases} cases, ${s.checkpoints} checkpoints in ${clock(s.elapsedMs)}; corpus ${corpus}`);
     console.log(`outcome codes: ${Object.entries(s.codes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || 'none yet'}`);
     for (const w of live) console.log(`  worker ${w.workerId}: ${w.shard === null ? 'idle' : `shard ${w.shard}`}, ${w.shardsDone} shard(s), ${w.checkpoints} checkpoints, ${w.rate} checkpoints/s, seen ${(w.idleMs / 1000).toFixed(0)} s ago`);
+    for (const [shard, why] of Object.entries(failed)) console.log(`  shard ${shard} FAILED: ${why.split('\n')[0]}`);
     console.log(`findings: ${s.divergences.length}`);
     for (const d of s.divergences) console.log(`  ${d.description} (shards ${d.seenByShards.join(', ')})`);
     return EXIT.ok;
@@ -123,7 +124,8 @@ async function report(args: string[]): Promise<number> {
       },
       ...s.divergences.map((d) => ({ name: `divergence: ${d.kind} at ${d.field}`, time: 0, failure: { message: d.description, details: `reproducer ${d.reproducer}\nreplay: ${d.replay}\nseen by shards ${d.seenByShards.join(', ')}` } })),
     ];
-    const incomplete = results.length < meta.shards ? ` (incomplete: ${results.length} of ${meta.shards} shards recorded)` : '';
+    const failed = Object.keys(await store.failed());
+    const incomplete = results.length < meta.shards ? ` (incomplete: ${results.length} of ${meta.shards} shards recorded${failed.length ? `; shard(s) ${failed.join(', ')} failed` : ''})` : '';
     finish(format, values['report-file'], { json: () => s, junit: () => junit(`difftower campaign ${meta.name}`, cases(), { seed: meta.seed, profile: meta.profile, implementations: meta.impls, shards: String(meta.shards) }) },
       (s.divergences.length === 0 ? `no divergence: ${s.cases} cases, ${s.checkpoints} checkpoints over ${results.length} shard(s)` : `${s.divergences.length} divergence(s); reproducers in ${join(out, 'findings')}/`) + `${incomplete}; exported to ${out}/`);
     return s.divergences.length === 0 ? EXIT.ok : EXIT.finding;
