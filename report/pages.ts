@@ -80,16 +80,20 @@ export function runPage(v: RunView): string {
   const sections: Section[] = [];
   sections.push({ id: 'summary', title: 'Summary', html: `${kpis(v.facts)}${v.replay ? `<h3>Replay the whole run</h3>${command(v.replay)}` : ''}<p class="muted">Source: ${esc(v.source)}</p>` });
   const t = v.timeline;
-  const rate: [number, number][] = t.map((p, i) => {
-    const prev = i === 0 ? { tMs: 0, checkpoints: 0 } : t[i - 1]!;
-    return [p.tMs / 1000, p.tMs > prev.tMs ? ((p.checkpoints - prev.checkpoints) * 1000) / (p.tMs - prev.tMs) : 0];
+  // Rate over a sliding window (a tenth of the run, at least a second): samples can be close
+  // together (a campaign's shards finishing at once), and a per-sample rate would spike.
+  const pts = [{ tMs: 0, cases: 0, checkpoints: 0, divergences: 0 }, ...t.filter((p) => p.tMs > 0)];
+  const win = Math.max(1000, (pts[pts.length - 1]?.tMs ?? 0) / 10);
+  const rate: [number, number][] = pts.slice(1).map((p) => {
+    const from = [...pts].reverse().find((q) => p.tMs - q.tMs >= win) ?? pts[0]!;
+    return [p.tMs / 1000, p.tMs > from.tMs ? ((p.checkpoints - from.checkpoints) * 1000) / (p.tMs - from.tMs) : 0];
   });
   sections.push({
     id: 'charts', title: 'Throughput and outcomes',
     html: `<div class="charts">${lineChart('checkpoints and cases over time (cumulative)', [
       { name: 'checkpoints', color: '#2f5bd3', points: t.map((p) => [p.tMs / 1000, p.checkpoints]) },
       { name: 'cases', color: '#e07a1f', points: t.map((p) => [p.tMs / 1000, p.cases]) },
-    ], 'seconds')}${lineChart('checkpoints per second', [{ name: 'checkpoints/s', color: '#067647', points: rate }], 'seconds')}</div>
+    ], 'seconds')}${lineChart('checkpoints per second (sliding window of a tenth of the run)', [{ name: 'checkpoints/s', color: '#067647', points: rate }], 'seconds')}</div>
 ${barChart('outcome codes of the generated checkpoints (first implementation)', Object.entries(v.codes).sort((a, b) => b[1] - a[1]), (l) => l === 'ok')}`,
   });
   sections.push({
