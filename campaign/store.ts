@@ -20,7 +20,7 @@
 
 import { Redis } from 'ioredis';
 import { Schema } from 'effect';
-import { caseId, decodeCaseFile, encodeCaseFile, type Case } from '../corpus/case.js';
+import { caseId, decodeCaseFile, encodeCaseFile, type Case, type CaseMeta } from '../corpus/case.js';
 import { EnvironmentError, UsageError } from '../cli/shared.js';
 
 export const BULL_PREFIX = 'difftower:bull';
@@ -260,7 +260,7 @@ export class CampaignStore {
     return Object.values(all).map((t) => decodeJson(WorkerBeat, 'worker heartbeat', t)).sort((a, b) => (a.workerId < b.workerId ? -1 : 1));
   }
 
-  static encodeCase(c: Case, meta: Record<string, unknown>): Uint8Array {
-    return encodeCaseFile({ v: 1, kind: 'difftower-case', ...c, meta: { origin: 'generated', ...meta } } as never);
+  static encodeCase(c: Case, meta: Omit<CaseMeta, 'origin'>): Uint8Array {
+    return encodeCaseFile({ v: 1, kind: 'difftower-case', ...c, meta: { origin: 'generated', ...meta } });
   }
 }
