@@ -39,7 +39,7 @@ export async function runShard(store: CampaignStore, meta: CampaignMeta, shard: 
   const fuzz = new FuzzRun({
     profile: meta.profile, impls: meta.impls, seed, workers: 1, threads: true, timeoutMs: meta.timeoutMs, corpus,
     runs: meta.runsPerShard ?? undefined,
-    deadline: meta.shardMs === null ? undefined : startedAt + meta.shardMs,
+    durationMs: meta.shardMs ?? undefined,
     onProgress: (s) => onBeat(s.cases, s.checkpoints),
     onNovel: (c) => {
       novel++;

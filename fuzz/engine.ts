@@ -23,6 +23,8 @@ export interface EngineOptions {
   runs?: number;
   /** Stop at this wall-clock time (ms since the epoch). */
   deadline?: number;
+  /** Stop this long after the loop starts (not counting start-up: a campaign's duration shards). */
+  durationMs?: number;
   impls: Implementation[];
   corpus?: Case[];
   /** Share of cases made by mutating the corpus (when it is not empty). */
@@ -125,12 +127,13 @@ export class FuzzEngine {
   async run(): Promise<EngineStats> {
     const o = this.opts;
     const started = performance.now();
+    const deadline = Math.min(o.deadline ?? Infinity, o.durationMs !== undefined ? Date.now() + o.durationMs : Infinity);
     const mrng = new fc.Random(xoroshiro128plus(mix(o.seed, o.worker ?? 0)));
     const mutationRate = o.mutationRate ?? 0.3;
     let lastProgress = started;
     for (let it = 0; !this.stopped; it++) {
       if (o.runs !== undefined && it >= o.runs) break;
-      if (o.deadline !== undefined && Date.now() >= o.deadline) break;
+      if (Date.now() >= deadline) break;
 
       const t0 = performance.now();
       // fast-check's runner varies bias over a run too: strong bias finds edges, none finds the rest.

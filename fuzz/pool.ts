@@ -17,6 +17,8 @@ export interface FuzzRunOptions {
   /** Total cases over all workers (undefined: until the deadline). */
   runs?: number;
   deadline?: number;
+  /** Per worker: stop this long after its loop starts. */
+  durationMs?: number;
   timeoutMs: number;
   corpus: Case[];
   shrinkBudget?: number;
@@ -37,6 +39,7 @@ export interface WorkerTask {
   worker: number;
   runs?: number;
   deadline?: number;
+  durationMs?: number;
   timeoutMs: number;
   corpus: Case[];
   shrinkBudget?: number;
@@ -53,7 +56,7 @@ export type WorkerMessage =
 /** The engine for one worker's task (in a worker thread or, for one worker, in this one). */
 export function engineFor(task: WorkerTask, hooks: Pick<EngineOptions, 'onProgress' | 'onNovel' | 'onFinding'>): FuzzEngine {
   return new FuzzEngine({
-    profile: task.profile, seed: task.seed, worker: task.worker, runs: task.runs, deadline: task.deadline,
+    profile: task.profile, seed: task.seed, worker: task.worker, runs: task.runs, deadline: task.deadline, durationMs: task.durationMs,
     impls: makeImplementations(task.impls, task.timeoutMs), corpus: task.corpus, shrinkBudget: task.shrinkBudget,
     stopOnFinding: task.stopOnFinding, progressEveryMs: 250, ...hooks,
   });
@@ -108,7 +111,7 @@ export class FuzzRun {
     const o = this.opts;
     const stats: EngineStats[] = Array.from({ length: o.workers }, (_, w) => ({ worker: w, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: o.corpus.length, genMs: 0, implMs: {}, compareMs: 0, shrinkMs: 0, elapsedMs: 0, codes: {} }));
     const progress = () => o.onProgress?.(sumStats(stats), stats);
-    const taskFor = (w: number): WorkerTask => ({ profile: o.profile, impls: o.impls, seed: o.seed, worker: w, runs: shareOf(o.runs, o.workers, w), deadline: o.deadline, timeoutMs: o.timeoutMs, corpus: o.corpus, shrinkBudget: o.shrinkBudget, stopOnFinding: o.stopOnFinding });
+    const taskFor = (w: number): WorkerTask => ({ profile: o.profile, impls: o.impls, seed: o.seed, worker: w, runs: shareOf(o.runs, o.workers, w), deadline: o.deadline, durationMs: o.durationMs, timeoutMs: o.timeoutMs, corpus: o.corpus, shrinkBudget: o.shrinkBudget, stopOnFinding: o.stopOnFinding });
 
     if (o.workers === 1 && !o.threads) {
       this.engine = engineFor(taskFor(0), {

@@ -128,6 +128,25 @@ describe('difftower campaign', () => {
     }
   }, 900_000);
 
+  it('a duration shard records how many cases it ran and replays exactly with that many; JUnit report', async () => {
+    expect(cli('campaign', 'start', '--cluster', redis.url, '--campaign', 'timed', '--shards', '1', '--shard-duration', '5s', '--seed', '21', '--impls', 'ts,ts').status).toBe(0);
+    const w = worker(redis.url, 'timed');
+    const end = await w.done;
+    expect(end.code, end.log).toBe(0);
+    const out = mkdtempSync(join(tmpdir(), 'dt-timed-'));
+    const junit = cli('campaign', 'report', '--cluster', redis.url, '--campaign', 'timed', '--out', out, '--report', 'junit');
+    expect(junit.status, junit.stderr).toBe(0);
+    expect(junit.stdout).toMatch(/^<\?xml/);
+    expect(junit.stdout).toContain('failures="0"');
+    const report = JSON.parse(readFileSync(join(out, 'campaign.json'), 'utf8'));
+    const shard = report.shardResults[0];
+    expect(shard.cases).toBeGreaterThan(0);
+    expect(shard.replay).toContain(`--runs ${shard.cases}`);
+    const words = shard.replay.match(/'[^']*'|\S+/g)!.map((x: string) => x.replace(/^'|'$/g, ''));
+    const alone = JSON.parse(cli(...words.slice(1), '--report', 'json', '--quiet').stdout);
+    expect([alone.cases, alone.checkpoints]).toEqual([shard.cases, shard.checkpoints]);
+  }, 900_000);
+
   it('gives clear errors: no Redis (4), unknown campaign and bad flags (2)', () => {
     expect(cli('fuzz', '--cluster', 'redis://127.0.0.1:1', '--campaign', 'x').status).toBe(4);
     const none = cli('campaign', 'status', '--cluster', redis.url, '--campaign', 'nope');
