@@ -13,11 +13,12 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
  * be started or reached). */
 export const EXIT = { ok: 0, finding: 1, usage: 2, input: 3, environment: 4 } as const;
 
-/** Bad command line: printed with a pointer to --help, exit 2. */
-export class UsageError extends Error {}
+// Bad command line (exit 2, printed with a pointer to --help) and an unusable environment (exit 4):
+// defined in core/ so that lower layers (campaign/, watch/) can throw them without importing cli/.
+import { EnvironmentError, UsageError } from '../core/errors.js';
 
-/** Something difftower depends on (an implementation at start-up, anvil, an RPC) is unusable: exit 4. */
-export class EnvironmentError extends Error {}
+export { EnvironmentError, UsageError };
+
 
 /** An output path that cannot be written (missing directory, a directory where a file goes): exit 3. */
 export class OutputPathError extends Error {}

@@ -12,3 +12,9 @@ export class DecodeError extends Error {
     this.name = 'DecodeError';
   }
 }
+
+/** A command line that cannot be run as given: exit 2 at the CLI. */
+export class UsageError extends Error {}
+
+/** Something difftower depends on (an implementation at start-up, anvil, an RPC, Redis) is unusable: exit 4. */
+export class EnvironmentError extends Error {}

@@ -23,6 +23,8 @@ export interface EngineOptions {
   runs?: number;
   /** Stop at this wall-clock time (ms since the epoch). */
   deadline?: number;
+  /** Stop this long after the loop starts (not counting start-up: a campaign's duration shards). */
+  durationMs?: number;
   impls: Implementation[];
   corpus?: Case[];
   /** Share of cases made by mutating the corpus (when it is not empty). */
@@ -55,6 +57,9 @@ export interface EngineStats {
   compareMs: number;
   shrinkMs: number;
   elapsedMs: number;
+  /** Outcome code of each checkpoint of the drawn cases (first implementation): `ok`, a rejection
+   * code, or `none` where it gave no outcome. Shrinking runs are not counted. */
+  codes: Record<string, number>;
 }
 
 export interface EngineFinding {
@@ -100,7 +105,7 @@ export class FuzzEngine {
     this.builder = new CaseBuilder(opts.profile);
     this.corpus = [...(opts.corpus ?? [])].filter((c) => c.profile === opts.profile);
     this.genArb = casePlanArb(opts.profile);
-    this.stats = { worker: opts.worker ?? 0, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: this.corpus.length, genMs: 0, implMs: Object.fromEntries(opts.impls.map((i) => [i.name, 0])), compareMs: 0, shrinkMs: 0, elapsedMs: 0 };
+    this.stats = { worker: opts.worker ?? 0, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: this.corpus.length, genMs: 0, implMs: Object.fromEntries(opts.impls.map((i) => [i.name, 0])), compareMs: 0, shrinkMs: 0, elapsedMs: 0, codes: {} };
   }
 
   /** Asks the loop to finish after the current case (e.g. on SIGINT). */
@@ -122,12 +127,13 @@ export class FuzzEngine {
   async run(): Promise<EngineStats> {
     const o = this.opts;
     const started = performance.now();
+    const deadline = Math.min(o.deadline ?? Infinity, o.durationMs !== undefined ? Date.now() + o.durationMs : Infinity);
     const mrng = new fc.Random(xoroshiro128plus(mix(o.seed, o.worker ?? 0)));
     const mutationRate = o.mutationRate ?? 0.3;
     let lastProgress = started;
     for (let it = 0; !this.stopped; it++) {
       if (o.runs !== undefined && it >= o.runs) break;
-      if (o.deadline !== undefined && Date.now() >= o.deadline) break;
+      if (Date.now() >= deadline) break;
 
       const t0 = performance.now();
       // fast-check's runner varies bias over a run too: strong bias finds edges, none finds the rest.
@@ -140,6 +146,10 @@ export class FuzzEngine {
       const r = await this.oracle.run(c);
       this.stats.cases++;
       this.account(r);
+      for (const out of r.outcomes) {
+        const code = out === null ? 'none' : out.status === 'accepted' ? 'ok' : out.code;
+        this.stats.codes[code] = (this.stats.codes[code] ?? 0) + 1;
+      }
       if (r.finding) {
         const signature = findingSignature(r.finding);
         if (!this.seen.has(signature)) {
@@ -160,7 +170,7 @@ export class FuzzEngine {
       if (o.onProgress && now - lastProgress >= (o.progressEveryMs ?? 500)) {
         lastProgress = now;
         this.stats.elapsedMs = now - started;
-        o.onProgress({ ...this.stats, implMs: { ...this.stats.implMs } });
+        o.onProgress({ ...this.stats, implMs: { ...this.stats.implMs }, codes: { ...this.stats.codes } });
       }
     }
     this.stats.elapsedMs = performance.now() - started;

@@ -17,10 +17,15 @@ export interface FuzzRunOptions {
   /** Total cases over all workers (undefined: until the deadline). */
   runs?: number;
   deadline?: number;
+  /** Per worker: stop this long after its loop starts. */
+  durationMs?: number;
   timeoutMs: number;
   corpus: Case[];
   shrinkBudget?: number;
   stopOnFinding?: boolean;
+  /** Run even a single worker in a worker thread, keeping this thread free (a cluster worker's
+   * Redis lock renewal must not wait behind the in-process implementation). */
+  threads?: boolean;
   onProgress?: (total: EngineStats, perWorker: EngineStats[]) => void;
   onNovel?: (c: Case) => void;
   /** Called once per distinct finding (first worker to report a signature wins). */
@@ -34,6 +39,7 @@ export interface WorkerTask {
   worker: number;
   runs?: number;
   deadline?: number;
+  durationMs?: number;
   timeoutMs: number;
   corpus: Case[];
   shrinkBudget?: number;
@@ -50,14 +56,14 @@ export type WorkerMessage =
 /** The engine for one worker's task (in a worker thread or, for one worker, in this one). */
 export function engineFor(task: WorkerTask, hooks: Pick<EngineOptions, 'onProgress' | 'onNovel' | 'onFinding'>): FuzzEngine {
   return new FuzzEngine({
-    profile: task.profile, seed: task.seed, worker: task.worker, runs: task.runs, deadline: task.deadline,
+    profile: task.profile, seed: task.seed, worker: task.worker, runs: task.runs, deadline: task.deadline, durationMs: task.durationMs,
     impls: makeImplementations(task.impls, task.timeoutMs), corpus: task.corpus, shrinkBudget: task.shrinkBudget,
     stopOnFinding: task.stopOnFinding, progressEveryMs: 250, ...hooks,
   });
 }
 
 export function sumStats(all: EngineStats[]): EngineStats {
-  const total: EngineStats = { worker: -1, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: 0, genMs: 0, implMs: {}, compareMs: 0, shrinkMs: 0, elapsedMs: 0 };
+  const total: EngineStats = { worker: -1, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: 0, genMs: 0, implMs: {}, compareMs: 0, shrinkMs: 0, elapsedMs: 0, codes: {} };
   for (const s of all) {
     total.cases += s.cases;
     total.execs += s.execs;
@@ -68,6 +74,7 @@ export function sumStats(all: EngineStats[]): EngineStats {
     total.shrinkMs += s.shrinkMs;
     total.elapsedMs = Math.max(total.elapsedMs, s.elapsedMs);
     for (const [k, v] of Object.entries(s.implMs)) total.implMs[k] = (total.implMs[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(s.codes ?? {})) total.codes[k] = (total.codes[k] ?? 0) + v;
   }
   return total;
 }
@@ -102,11 +109,11 @@ export class FuzzRun {
   /** Runs to completion; resolves with the merged statistics and the number of distinct findings. */
   async run(): Promise<{ stats: EngineStats; findings: number }> {
     const o = this.opts;
-    const stats: EngineStats[] = Array.from({ length: o.workers }, (_, w) => ({ worker: w, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: o.corpus.length, genMs: 0, implMs: {}, compareMs: 0, shrinkMs: 0, elapsedMs: 0 }));
+    const stats: EngineStats[] = Array.from({ length: o.workers }, (_, w) => ({ worker: w, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: o.corpus.length, genMs: 0, implMs: {}, compareMs: 0, shrinkMs: 0, elapsedMs: 0, codes: {} }));
     const progress = () => o.onProgress?.(sumStats(stats), stats);
-    const taskFor = (w: number): WorkerTask => ({ profile: o.profile, impls: o.impls, seed: o.seed, worker: w, runs: shareOf(o.runs, o.workers, w), deadline: o.deadline, timeoutMs: o.timeoutMs, corpus: o.corpus, shrinkBudget: o.shrinkBudget, stopOnFinding: o.stopOnFinding });
+    const taskFor = (w: number): WorkerTask => ({ profile: o.profile, impls: o.impls, seed: o.seed, worker: w, runs: shareOf(o.runs, o.workers, w), deadline: o.deadline, durationMs: o.durationMs, timeoutMs: o.timeoutMs, corpus: o.corpus, shrinkBudget: o.shrinkBudget, stopOnFinding: o.stopOnFinding });
 
-    if (o.workers === 1) {
+    if (o.workers === 1 && !o.threads) {
       this.engine = engineFor(taskFor(0), {
         onProgress: (s) => ((stats[0] = s), progress()),
         onNovel: o.onNovel,

@@ -73,7 +73,7 @@ describe('help', () => {
   it('an unknown command lists the commands, exit 2', async () => {
     const r = await cli('frobnicate');
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/unknown command 'frobnicate' \(expected one of fuzz, replay, run/);
+    expect(r.stderr).toMatch(/unknown command 'frobnicate' \(expected one of fuzz, campaign, replay, report, run/);
   });
 });
 

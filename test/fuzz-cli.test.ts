@@ -22,7 +22,7 @@ describe('difftower fuzz', () => {
     expect(report.divergences).toHaveLength(1);
     const d = report.divergences[0];
     expect(d).toMatchObject({ kind: 'root', field: 'archive.root', leftImpl: 'ts', rightImpl: 'tsx:faulty-stdio.ts', reproducerCheckpoints: 1 });
-    const files = readdirSync(findings);
+    const files = readdirSync(findings).filter((f) => f.endsWith('.case'));
     expect(files).toHaveLength(1);
     const finding = readCaseFile(join(findings, files[0]));
     expect(finding.meta.origin).toBe('finding');

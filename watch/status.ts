@@ -10,7 +10,7 @@ export function statusJson(t: Watchtower) {
   return { ...t.status, stats, findings: t.store.findings().slice(-50), evidenceDir: t.evidenceDir };
 }
 
-export function metricsText(t: Watchtower): string {
+export function metricsText(t: Watchtower, extra?: () => string): string {
   const s = t.status;
   const st = t.store.stats();
   const lines = [
@@ -28,14 +28,15 @@ export function metricsText(t: Watchtower): string {
     ...Object.entries(s.latency.perImplAvg).map(([k, v]) => `difftower_watch_impl_ms_avg{impl="${k}"} ${v.toFixed(1)}`),
   ];
   if (s.latency.proveMsLast !== null) lines.push('# TYPE difftower_watch_prove_ms_last gauge', `difftower_watch_prove_ms_last ${s.latency.proveMsLast.toFixed(0)}`);
-  return lines.join('\n') + '\n';
+  return lines.join('\n') + '\n' + (extra?.() ?? '');
 }
 
-export async function serveStatus(t: Watchtower, port: number, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
+/** `extraMetrics`: more Prometheus text appended to /metrics (watch/alerts.ts). */
+export async function serveStatus(t: Watchtower, port: number, host = '127.0.0.1', extraMetrics?: () => string): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     try {
       if (req.url === '/metrics') {
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metricsText(t));
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metricsText(t, extraMetrics));
       } else if (req.url === '/status' || req.url === '/') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(statusJson(t), (_, v) => (typeof v === 'bigint' ? String(v) : v), 1));
       } else {

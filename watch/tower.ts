@@ -52,6 +52,8 @@ export interface TowerOptions {
   replaceAfterMs?: number;
   maxBackoffMs?: number;
   log?: (line: string) => void;
+  /** Called after each judged checkpoint is committed (alerts and metrics: watch/alerts.ts). Must not block. */
+  onCheckpoint?: (rec: CheckpointRecord, isFinding: boolean, posted: boolean) => void;
 }
 
 export interface TowerStatus {
@@ -82,7 +84,7 @@ export function isDiskError(err: unknown): boolean {
 export class Watchtower {
   readonly store: WatchStore;
   readonly reader: ChainReader;
-  private readonly o: Required<Omit<TowerOptions, 'operator' | 'evidenceDir' | 'deployBlock'>> & Pick<TowerOptions, 'operator' | 'deployBlock'> & { evidenceDir: string };
+  private readonly o: Required<Omit<TowerOptions, 'operator' | 'evidenceDir' | 'deployBlock' | 'onCheckpoint'>> & Pick<TowerOptions, 'operator' | 'deployBlock' | 'onCheckpoint'> & { evidenceDir: string };
   private deployment!: Deployment;
   private l1ChainId = 0;
   private genesisState!: Uint8Array;
@@ -423,6 +425,11 @@ export class Watchtower {
       },
     });
     this.noteLatency(rec);
+    try {
+      this.o.onCheckpoint?.(rec, findings.length > 0, posted);
+    } catch (err) {
+      this.log(`checkpoint hook failed: ${(err as Error).message}`);
+    }
     this.status.lastCheckpoint = { n: e.n, verdict: rec.verdict, reason: rec.reason };
     const line = `checkpoint ${e.n} (L1 block ${e.block}): ${rec.verdict} in ${rec.timing.totalMs.toFixed(0)} ms [${Object.entries(rec.timing.perImpl).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}${rec.timing.proveMs ? `, prove ${rec.timing.proveMs.toFixed(0)}` : ''}]`;
     this.log(rec.verdict === 'ok' ? line : rec.verdict === 'parent-disputed' ? `${line} (${rec.reason})` : `${line}\n  FINDING: ${rec.reason}${rec.evidencePath ? `\n  evidence: ${rec.evidencePath}` : ''}${rec.posted ? `\n  L1: ${rec.posted.note}` : ''}`);

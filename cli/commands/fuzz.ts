@@ -2,16 +2,17 @@
 // implementation on them, shrinks each new divergence to a minimal reproducer and saves it as a
 // case file. Exit 0 only with zero divergences, so CI can gate a release on it.
 
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { caseOf, listCaseFiles, readCaseFile, writeCaseFile, type Case } from '../../corpus/case.js';
 import { describeFinding } from '../../oracle/run.js';
 import type { EngineFinding, EngineStats } from '../../fuzz/engine.js';
 import { FuzzRun } from '../../fuzz/pool.js';
 import { makeImplementations, parseImplementationList } from '../../impls/registry.js';
 import { clock, durationMs, Progress } from '../progress.js';
-import { finish, junit, reportFormatOf, type ReportCase } from '../report.js';
+import { DecodeError } from '../../core/codec.js';
+import { emit, finish, jsonText, junit, reportFormatOf, type ReportCase } from '../report.js';
 import { checkOutputDir, checkOutputFile, EnvironmentError, EXIT, intOf, parseCommand, profileOf, ROOT, seedOf, UsageError } from '../shared.js';
 import { FUZZ } from './index.js';
 
@@ -22,7 +23,7 @@ function loadCorpus(dirs: string[], profile: 'aztec' | 'small'): Case[] {
 }
 
 /** Every implementation must start and reach genesis before the run: otherwise exit 4, not a finding storm. */
-async function preflight(impls: string, profile: 'aztec' | 'small', timeoutMs: number): Promise<string[]> {
+export async function preflight(impls: string, profile: 'aztec' | 'small', timeoutMs: number): Promise<string[]> {
   const instances = makeImplementations(impls, timeoutMs);
   try {
     for (const impl of instances) {
@@ -36,10 +37,43 @@ async function preflight(impls: string, profile: 'aztec' | 'small', timeoutMs: n
 }
 
 /** The arguments that make a run again exactly: seed, workers and the work bound, quoted for a shell. */
-function replayArgs(o: { seed: bigint; workers: number; runs?: number; durationText?: string; profile: string; impls: string; corpus?: string }): string {
+function replayArgs(o: { seed: bigint; workers: number; runs?: number; durationText?: string; profile: string; impls: string; corpus?: string; corpusList?: string }): string {
   const q = (v: string) => (/^[\w.,:/=@+-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
   const bound = o.runs !== undefined ? `--runs ${o.runs}` : `--duration ${q(o.durationText!)}`;
-  return `--seed ${o.seed} --workers ${o.workers} ${bound} --profile ${o.profile} --impls ${q(o.impls)}${o.corpus ? ` --corpus ${q(o.corpus)}` : ''}`;
+  return `--seed ${o.seed} --workers ${o.workers} ${bound} --profile ${o.profile} --impls ${q(o.impls)}${o.corpus ? ` --corpus ${q(o.corpus)}` : ''}${o.corpusList ? ` --corpus-list ${q(o.corpusList)}` : ''}`;
+}
+
+/** A corpus list file: one case file path a line (relative to the list), loaded in that order
+ * (what `campaign report --out` writes for each shard's starting corpus). */
+function loadCorpusList(file: string, profile: 'aztec' | 'small'): Case[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new DecodeError('corpus list', `cannot read ${file}: ${(err as Error).message}`);
+  }
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return lines.map((l) => caseOf(readCaseFile(resolve(dirname(file), l)))).filter((c) => c.profile === profile);
+}
+
+/** `difftower fuzz --cluster URL --campaign NAME`: a campaign worker until every shard is recorded. */
+async function clusterWorker(url: string, name: string, workers: number, quiet: boolean): Promise<number> {
+  // Loaded only for a cluster worker: a local run needs neither BullMQ nor a Redis client.
+  const { CampaignStore, redactUrl } = await import('../../campaign/store.js');
+  const { runWorker } = await import('../../campaign/worker.js');
+  const store = await CampaignStore.open(url, name);
+  try {
+    const meta = await store.requireMeta();
+    const names = await preflight(meta.impls, meta.profile, meta.timeoutMs);
+    const log = (l: string) => !quiet && process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${l}\n`);
+    log(`difftower fuzz: worker of campaign '${meta.name}' at ${redactUrl(url)} (${names.join(' vs ')} on '${meta.profile}', ${meta.shards} shards), ${workers} shard(s) at a time`);
+    const done = await runWorker(store, meta, { concurrency: workers, log });
+    if (done.failed.length) throw new EnvironmentError(`campaign '${meta.name}': shard(s) ${done.failed.join(', ')} failed on every attempt (see 'difftower campaign status')`);
+    console.log(`campaign '${meta.name}' complete; this worker ran ${done.shards} shard(s), ${done.checkpoints} checkpoints (results: difftower campaign report --cluster ${redactUrl(url)} --campaign ${meta.name})`);
+    return EXIT.ok;
+  } finally {
+    await store.close();
+  }
 }
 
 function rate(n: number, ms: number): string {
@@ -48,6 +82,14 @@ function rate(n: number, ms: number): string {
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCommand(FUZZ, args);
+  if (values.campaign !== undefined && values.cluster === undefined) throw new UsageError('--campaign needs --cluster redis://HOST:PORT');
+  if (values.cluster !== undefined) {
+    for (const k of ['impls', 'profile', 'seed', 'runs', 'duration', 'corpus', 'corpus-list', 'stop-on-finding'] as const) {
+      if (values[k] !== undefined) throw new UsageError(`--${k} is set by the campaign ('difftower campaign start'), not by a --cluster worker`);
+    }
+    return clusterWorker(values.cluster, values.campaign ?? 'default', Math.max(1, intOf(values.workers, 'workers', 1)), !!values.quiet);
+  }
+  if (values.corpus !== undefined && values['corpus-list'] !== undefined) throw new UsageError('give --corpus or --corpus-list, not both');
   const profile = profileOf(values.profile);
   const impls = values.impls ?? 'ts,rust';
   if (parseImplementationList(impls).length < 2) throw new UsageError('--impls needs at least two implementations to compare');
@@ -65,17 +107,24 @@ export async function run(args: string[]): Promise<number> {
   checkOutputDir(findingsDir, values.findings ? '--findings' : 'the findings directory');
   if (values.corpus) checkOutputDir(values.corpus, '--corpus'); // novel cases are written there
   const corpusDirs = values.corpus ? (existsSync(values.corpus) ? [values.corpus] : []) : [join(ROOT, 'corpus/seed'), join(ROOT, 'corpus/regressions')].filter((d) => existsSync(d));
-  const corpus = loadCorpus(corpusDirs, profile);
+  const corpus = values['corpus-list'] !== undefined ? loadCorpusList(values['corpus-list'], profile) : loadCorpus(corpusDirs, profile);
 
   const names = await preflight(impls, profile, timeoutMs);
   const progress = new Progress(undefined, values.quiet);
-  const replayCommand = `difftower fuzz ${replayArgs({ seed, workers, runs, durationText, profile, impls, corpus: values.corpus })}`;
+  const replayCommand = `difftower fuzz ${replayArgs({ seed, workers, runs, durationText, profile, impls, corpus: values.corpus, corpusList: values['corpus-list'] })}`;
   progress.note(`difftower fuzz: ${names.join(' vs ')} on '${profile}', seed ${seed}, ${workers} worker(s), ${runs !== undefined ? `${runs} cases` : `for ${durationText}`}; corpus ${corpus.length} case(s)`);
 
   const found: { f: EngineFinding; file: string }[] = [];
   let novel = 0;
   const line = (s: EngineStats) =>
     `[${clock(s.elapsedMs)}] ${s.cases} cases (${rate(s.cases, s.elapsedMs)}/s), ${s.checkpoints} checkpoints (${rate(s.checkpoints, s.elapsedMs)}/s), divergences ${found.length}, corpus ${corpus.length + novel}`;
+
+  // Throughput over time for reports (`difftower report --html`): at most one sample a second.
+  const timeline: { tMs: number; cases: number; checkpoints: number; divergences: number }[] = [];
+  const sample = (t: EngineStats, force = false) => {
+    const last = timeline[timeline.length - 1];
+    if (force || !last || t.elapsedMs - last.tMs >= 1000) timeline.push({ tMs: Math.round(t.elapsedMs), cases: t.cases, checkpoints: t.checkpoints, divergences: found.length });
+  };
 
   const fuzz = new FuzzRun({
     profile,
@@ -87,7 +136,10 @@ export async function run(args: string[]): Promise<number> {
     timeoutMs,
     corpus,
     stopOnFinding: values['stop-on-finding'],
-    onProgress: (total) => progress.update(line(total)),
+    onProgress: (total) => {
+      progress.update(line(total));
+      sample(total);
+    },
     onNovel: (c) => {
       novel++;
       if (values.corpus) writeCaseFile(values.corpus, 'cov-', { v: 1, kind: 'difftower-case', ...c, meta: { origin: 'generated', seed: String(seed) } });
@@ -116,6 +168,7 @@ export async function run(args: string[]): Promise<number> {
     process.removeListener('SIGINT', onSignal);
   }
   const s = result.stats;
+  sample(s, true);
   progress.update(line(s), true);
   progress.done();
 
@@ -124,6 +177,7 @@ export async function run(args: string[]): Promise<number> {
     command: 'fuzz',
     profile,
     implementations: names,
+    impls,
     seed: seed.toString(),
     workers,
     runs: runs ?? null,
@@ -136,9 +190,16 @@ export async function run(args: string[]): Promise<number> {
     casesPerSecond: Number(rate(s.cases, s.elapsedMs)),
     checkpointsPerSecond: Number(rate(s.checkpoints, s.elapsedMs)),
     corpus: corpus.length + novel,
+    codes: s.codes,
+    timeline,
     timeMs: { generation: Math.round(s.genMs), ...Object.fromEntries(Object.entries(s.implMs).map(([k, v]) => [k, Math.round(v)])), comparison: Math.round(s.compareMs), shrinking: Math.round(s.shrinkMs) },
     divergences: found.map(({ f, file }) => ({ ...f.finding, description: describeFinding(f.finding), reproducer: file, reproducerCheckpoints: f.reproducer.checkpoints.length, worker: f.worker, iteration: f.iteration })),
   };
+  // The run's report beside its reproducers, so `difftower report DIR --html` has the whole picture.
+  if (found.length) {
+    mkdirSync(findingsDir, { recursive: true });
+    emit(jsonText(summary), join(findingsDir, 'fuzz-report.json'));
+  }
   const junitCases = (): ReportCase[] => [
     {
       name: `${names.join(' vs ')} (${profile}): no divergence in ${s.cases} cases`,

@@ -13,10 +13,10 @@ const flag = { type: 'boolean' } as const;
 export const FUZZ = spec({
   name: 'fuzz',
   synopsis:
-    '[--impls LIST] [--profile small|aztec] [--seed S] [--runs N | --duration 60s] [--workers N] [--corpus DIR] [--findings DIR] [--report json|junit] [--report-file PATH] [--timeout SECONDS] [--stop-on-finding] [--quiet]',
+    '[--impls LIST] [--profile small|aztec] [--seed S] [--runs N | --duration 60s] [--workers N] [--corpus DIR | --corpus-list FILE] [--findings DIR] [--report json|junit] [--report-file PATH] [--timeout SECONDS] [--stop-on-finding] [--quiet] | --cluster redis://HOST:PORT [--campaign NAME] [--workers N]',
   summary:
-    "Differential fuzzing (default: ts,rust on 'small' for 60s, one worker per core). Each divergence is shrunk and saved to --findings (difftower-findings/); the summary prints the command that replays the run. Exit 0 only with zero divergences.",
-  options: { impls: str, profile: str, seed: str, runs: str, duration: str, workers: str, corpus: str, findings: str, report: str, 'report-file': str, timeout: str, 'stop-on-finding': flag, quiet: { type: 'boolean', short: 'q' } },
+    "Differential fuzzing (default: ts,rust on 'small' for 60s, one worker per core). Each divergence is shrunk and saved to --findings (difftower-findings/); the summary prints the command that replays the run. Exit 0 only with zero divergences. With --cluster it is a worker of a campaign ('difftower campaign --help') until every shard is recorded.",
+  options: { impls: str, profile: str, seed: str, runs: str, duration: str, workers: str, corpus: str, 'corpus-list': str, cluster: str, campaign: str, findings: str, report: str, 'report-file': str, timeout: str, 'stop-on-finding': flag, quiet: { type: 'boolean', short: 'q' } },
   load: async () => (await import('./fuzz.js')).run,
 });
 
@@ -103,10 +103,10 @@ export const DEVNET = spec({
 export const WATCH = spec({
   name: 'watch',
   synopsis:
-    '--rpc URL --rollup ADDRESS [--impls ts,rust,noir] [--db DIR] [--evidence DIR] [--confirmations N | --finality finalized] [--max-log-range 1000] [--deploy-block N] [--poll MS] [--key-file FILE] [--no-prove] [--replace-after S] [--status-port P] [--timeout SECONDS] [--quiet]',
+    '--rpc URL --rollup ADDRESS [--impls ts,rust,noir] [--db DIR] [--evidence DIR] [--confirmations N | --finality finalized] [--max-log-range 1000] [--deploy-block N] [--poll MS] [--key-file FILE] [--no-prove] [--replace-after S] [--status-port P] [--timeout SECONDS] [--alert-webhook URL [--alert-format slack|pagerduty|json] [--alert-routing-key-file FILE]] [--quiet]',
   summary:
-    'Watchtower: re-execute every proposal with every implementation, write an evidence bundle for any disagreement, post trigger (a) with the operator key (--key-file or DIFFTOWER_OPERATOR_KEY) when the correct root is proven. Resumable (embedded database); Ctrl-C stops; exit 1 if findings were recorded, 4 if the RPC now serves another chain than the database (a restarted devnet).',
-  options: { rpc: str, rollup: str, db: str, evidence: str, impls: str, confirmations: str, finality: str, 'max-log-range': str, 'deploy-block': str, poll: str, 'key-file': str, 'no-prove': flag, 'replace-after': str, 'status-port': str, timeout: str, quiet: { type: 'boolean', short: 'q' } },
+    'Watchtower: re-execute every proposal with every implementation, write an evidence bundle for any disagreement, post trigger (a) with the operator key (--key-file or DIFFTOWER_OPERATOR_KEY) when the correct root is proven. Resumable (embedded database); Ctrl-C stops; exit 1 if findings were recorded, 4 if the RPC now serves another chain than the database (a restarted devnet). --alert-webhook: a POST per new disagreement and per posted evidence (queued, retried, never blocking judging).',
+  options: { rpc: str, rollup: str, db: str, evidence: str, impls: str, confirmations: str, finality: str, 'max-log-range': str, 'deploy-block': str, poll: str, 'key-file': str, 'no-prove': flag, 'replace-after': str, 'status-port': str, timeout: str, 'alert-webhook': str, 'alert-format': str, 'alert-routing-key-file': str, quiet: { type: 'boolean', short: 'q' } },
   load: async () => (await import('./watch.js')).watch,
 });
 
@@ -120,5 +120,26 @@ export const VERIFY_EVIDENCE = spec({
   load: async () => (await import('./watch.js')).verifyEvidence,
 });
 
+export const CAMPAIGN = spec({
+  name: 'campaign',
+  synopsis:
+    'start|status|report --cluster redis://HOST:PORT [--campaign NAME]; start: [--shards N] [--runs-per-shard N | --shard-duration 5m] [--seed S] [--impls LIST] [--profile small|aztec] [--corpus DIR] [--timeout SECONDS] [--stall-ms MS]; status: [--json]; report: [--out DIR] [--report json|junit] [--report-file PATH]',
+  summary:
+    "A fuzzing campaign over many machines: a queue of shards in Redis (BullMQ); workers are 'difftower fuzz --cluster URL --campaign NAME'. status shows progress; report writes the same JSON/JUnit as a local run and exits 1 on any divergence.",
+  options: { cluster: str, campaign: str, shards: str, 'runs-per-shard': str, 'shard-duration': str, seed: str, impls: str, profile: str, corpus: str, timeout: str, 'stall-ms': str, json: flag, out: str, report: str, 'report-file': str },
+  positionals: true,
+  load: async () => (await import('./campaign.js')).run,
+});
+
+export const REPORT = spec({
+  name: 'report',
+  synopsis: 'PATH --html FILE [--impls LIST] [--rpc URL] [--offline]',
+  summary:
+    'One self-contained HTML page (no network when viewed) for a findings directory, a fuzz or campaign JSON report or campaign export, or an evidence bundle.',
+  options: { html: str, impls: str, rpc: str, offline: flag },
+  positionals: true,
+  load: async () => (await import('./report.js')).run,
+});
+
 /** In the order `--help` and the README list them. */
-export const COMMANDS: readonly CommandSpec[] = [FUZZ, REPLAY, RUN, GENESIS, GEN, APPLY, PROVE, VERIFY_PROOF, HINT_FUZZ, DEVNET, WATCH, VERIFY_EVIDENCE];
+export const COMMANDS: readonly CommandSpec[] = [FUZZ, CAMPAIGN, REPLAY, REPORT, RUN, GENESIS, GEN, APPLY, PROVE, VERIFY_PROOF, HINT_FUZZ, DEVNET, WATCH, VERIFY_EVIDENCE];

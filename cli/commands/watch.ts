@@ -10,6 +10,7 @@ import { closeBarretenberg } from '../../impls/noir/src/prover.js';
 import { decodeEvidence } from '../../watch/evidence.js';
 import { Devnet, DEVNET, devnetKey, writeKeyFile } from '../../watch/devnet.js';
 import { NotARollupError } from '../../watch/follower.js';
+import { AlertSink, TowerAlerts } from '../../watch/alerts.js';
 import { serveStatus } from '../../watch/status.js';
 import { StoreMismatchError } from '../../watch/store.js';
 import { watchImplementations } from '../../watch/implementations.js';
@@ -99,6 +100,30 @@ function writeKeyFileJson(path: string, v: unknown) {
   writeFileSync(path, JSON.stringify(v, null, 1) + '\n');
 }
 
+/** --alert-webhook URL [--alert-format slack|pagerduty|json] [--alert-routing-key-file F or DIFFTOWER_PAGERDUTY_ROUTING_KEY]. */
+function alertSinkOf(url: string | undefined, format: string | undefined, keyFile: string | undefined, log: (l: string) => void): AlertSink | null {
+  if (url === undefined) {
+    if (format !== undefined || keyFile !== undefined) throw new UsageError('--alert-format and --alert-routing-key-file need --alert-webhook URL');
+    return null;
+  }
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UsageError(`--alert-webhook is not a URL: '${url}'`);
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new UsageError(`--alert-webhook must be an http(s) URL, got '${url}'`);
+  const f = format ?? 'json';
+  if (f !== 'slack' && f !== 'pagerduty' && f !== 'json') throw new UsageError(`--alert-format must be slack, pagerduty or json, got '${f}'`);
+  let routingKey: string | undefined;
+  if (f === 'pagerduty') {
+    if (keyFile && !existsSync(keyFile)) throw new UsageError(`--alert-routing-key-file ${keyFile} does not exist`);
+    routingKey = (keyFile ? readFileSync(keyFile, 'utf8') : process.env.DIFFTOWER_PAGERDUTY_ROUTING_KEY)?.trim();
+    if (!routingKey) throw new UsageError('--alert-format pagerduty needs the integration key in --alert-routing-key-file or DIFFTOWER_PAGERDUTY_ROUTING_KEY');
+  }
+  return new AlertSink({ url, format: f, routingKey, log });
+}
+
 /** The operator key from --key-file or DIFFTOWER_OPERATOR_KEY; never printed. */
 function operatorKey(keyFile: string | undefined): LocalAccount | undefined {
   let raw: string | undefined;
@@ -121,6 +146,7 @@ function operatorKey(keyFile: string | undefined): LocalAccount | undefined {
 export async function watch(args: string[]): Promise<number> {
   const { values } = parseCommand(WATCH, args);
   if (!values.rpc || !values.rollup) throw new UsageError('watch needs --rpc URL --rollup ADDRESS');
+  const alertSink = alertSinkOf(values['alert-webhook'], values['alert-format'], values['alert-routing-key-file'], (l) => progress.note(`[watch] ${l}`));
   if (!isAddress(values.rollup)) throw new UsageError(`--rollup is not an address: '${values.rollup}'`);
   const rollup = getAddress(values.rollup) as Address;
   const operator = operatorKey(values['key-file']);
@@ -143,7 +169,10 @@ export async function watch(args: string[]): Promise<number> {
       throw err;
     }
   };
+  let towerRef: Watchtower | null = null;
+  const alerts = new TowerAlerts(alertSink, { rollup, l1ChainId: () => towerRef?.status.l1ChainId ?? null });
   const tower = makeTower({
+    onCheckpoint: (rec, isFinding, posted) => alerts.onCheckpoint(rec, isFinding, posted),
     rpcUrl: values.rpc,
     rollup,
     dbPath: values.db ?? join('.difftower', 'watch', rollup.toLowerCase()),
@@ -159,9 +188,10 @@ export async function watch(args: string[]): Promise<number> {
     replaceAfterMs: intOf(values['replace-after'], 'replace-after', 30) * 1000,
     log: (l) => progress.note(`[watch] ${l}`),
   });
+  towerRef = tower;
   let status: Awaited<ReturnType<typeof serveStatus>> | undefined;
   if (values['status-port'] !== undefined) {
-    status = await serveStatus(tower, intOf(values['status-port'], 'status-port', 0));
+    status = await serveStatus(tower, intOf(values['status-port'], 'status-port', 0), '127.0.0.1', () => alerts.metricsText());
     progress.note(`[watch] status: ${status.url}/status, metrics: ${status.url}/metrics`);
   }
   const ticker = setInterval(() => {
@@ -190,6 +220,7 @@ export async function watch(args: string[]): Promise<number> {
     findings = tower.store.findings().length;
     progress.done();
     status?.server.close();
+    await alertSink?.flush(10_000);
     await tower.close();
     await Promise.all(impls.map((i) => i.close()));
     await closeBarretenberg();
