@@ -10,7 +10,10 @@ import type { Outcome } from '../core/schema.js';
 import type { Case } from '../corpus/case.js';
 import type { Implementation } from '../impls/implementation.js';
 import { findingSignature, Oracle, type CaseResult, type Finding } from '../oracle/run.js';
+import { InProcessTsImplementation } from '../impls/adapters/in-process-ts.js';
+import * as tsStf from '../impls/ts/src/index.js';
 import { CaseBuilder } from './build.js';
+import type { RecordedRun } from './chain-view.js';
 import { mutateCase } from './mutate.js';
 import { casePlanArb, mutationPlanArb, type CasePlan, type MutationPlan } from './plan.js';
 
@@ -98,6 +101,7 @@ export class FuzzEngine {
   constructor(private readonly opts: EngineOptions) {
     this.oracle = new Oracle(opts.impls);
     this.builder = new CaseBuilder(opts.profile);
+    this.tsImpl = opts.impls.find((i): i is InProcessTsImplementation => i instanceof InProcessTsImplementation && i.stf === tsStf) ?? null;
     this.corpus = [...(opts.corpus ?? [])].filter((c) => c.profile === opts.profile);
     this.genArb = casePlanArb(opts.profile);
     this.stats = { worker: opts.worker ?? 0, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: this.corpus.length, genMs: 0, implMs: Object.fromEntries(opts.impls.map((i) => [i.name, 0])), compareMs: 0, shrinkMs: 0, elapsedMs: 0 };
@@ -108,8 +112,18 @@ export class FuzzEngine {
     this.stopped = true;
   }
 
-  private build(d: Drawn['kind'], plan: CasePlan | MutationPlan): Case {
-    return d === 'gen' ? this.builder.build(plan as CasePlan) : mutateCase(this.corpus, plan as MutationPlan);
+  /**
+   * The in-process TS implementation running the real TS STF, whose run the builder's chain view
+   * records (a test's mutant STF is run by the oracle as before, so its case stream is unchanged).
+   */
+  private readonly tsImpl: InProcessTsImplementation | null;
+
+  /** A case, and for a generated one the TS implementation's run recorded while building it. */
+  private build(d: Drawn['kind'], plan: CasePlan | MutationPlan): { c: Case; recorded: RecordedRun | null } {
+    if (d === 'mut') return { c: mutateCase(this.corpus, plan as MutationPlan), recorded: null };
+    if (!this.tsImpl) return { c: this.builder.build(plan as CasePlan), recorded: null };
+    const { case: c, view } = this.builder.buildWithView(plan as CasePlan);
+    return { c, recorded: view.recordedFor(this.tsImpl, c.checkpoints.length) };
   }
 
   private account(r: CaseResult) {
@@ -134,10 +148,10 @@ export class FuzzEngine {
       const bias = [2, 4, 8, undefined][it % 4];
       const useMutation = this.corpus.length > 0 && mrng.nextInt(0, 999) < mutationRate * 1000;
       const drawn: Drawn = useMutation ? { kind: 'mut', value: mutationPlanArb.generate(mrng, bias) } : { kind: 'gen', value: this.genArb.generate(mrng, bias) };
-      const c = this.build(drawn.kind, drawn.value.value);
-      this.stats.genMs += performance.now() - t0;
+      const { c, recorded } = this.build(drawn.kind, drawn.value.value);
+      this.stats.genMs += performance.now() - t0 - (recorded ? recorded.genesisMs + recorded.results.reduce((n, x) => n + x.elapsedMs, 0) : 0);
 
-      const r = await this.oracle.run(c);
+      const r = await this.oracle.run(c, recorded);
       this.stats.cases++;
       this.account(r);
       if (r.finding) {
@@ -207,9 +221,9 @@ export class FuzzEngine {
     const until = t0 + (this.opts.shrinkTimeMs ?? 30_000);
     let attempts = 0;
     let best = { c, r };
-    const tries = async (candidate: Case): Promise<boolean> => {
+    const tries = async ({ c: candidate, recorded }: { c: Case; recorded: RecordedRun | null }): Promise<boolean> => {
       attempts++;
-      const res = await this.oracle.run(candidate);
+      const res = await this.oracle.run(candidate, recorded);
       this.account(res);
       // Same finding, and no later in the sequence than the best so far: never a longer reproducer.
       if (res.finding && findingSignature(res.finding) === signature && res.checkpointsRun <= best.r.checkpointsRun) {
@@ -238,7 +252,7 @@ export class FuzzEngine {
     // Then each earlier checkpoint, once; this pass has its own small budget (one try each).
     for (let i = best.c.checkpoints.length - 2; i >= 0 && performance.now() <= until; i--) {
       if (i >= best.c.checkpoints.length - 1) continue;
-      await tries({ ...best.c, checkpoints: best.c.checkpoints.filter((_, k) => k !== i) });
+      await tries({ c: { ...best.c, checkpoints: best.c.checkpoints.filter((_, k) => k !== i) }, recorded: null });
     }
     const shrinkMs = performance.now() - t0;
     this.stats.shrinkMs += shrinkMs;

@@ -37,6 +37,8 @@ struct Consts {
     to_fr: Box<Table>,
     from_int: Box<Table>,
     to_int: Box<Table>,
+    // The sponge IV of a 2-input hash (`2·2^64`) in both lanes (`hash_pairs`).
+    iv2: Pair,
 }
 
 fn pow2(k: u32) -> Fr {
@@ -93,6 +95,7 @@ fn consts() -> &'static Consts {
             to_fr: Table::new(&inv(8)),
             from_int: Table::new(&r),
             to_int: Table::new(&inv(264)),
+            iv2: both(&Fr::from_u128(2u128 << 64)),
         }
     })
 }
@@ -264,6 +267,24 @@ pub fn hash_many_bytes(inputs: &[u8], arity: usize) -> Result<Vec<u8>, HashManyE
     Ok(out)
 }
 
+/// `poseidon2::hash_pair` of every pair, appended to `out` in order: two pairs per permutation,
+/// one per lane (the Merkle trees hash a level's dirty nodes through this).
+pub fn hash_pairs(pairs: &[[Fr; 2]], out: &mut Vec<Fr>) {
+    let c = consts();
+    let zero = [F2::ZERO; N];
+    for two in pairs.chunks(2) {
+        let (a, b) = (&two[0], two.get(1).unwrap_or(&two[0]));
+        let load = |i: usize| f::cmul(&f::pair(&f::digits(a[i].mont_limbs()), &f::digits(b[i].mont_limbs())), &c.from_fr);
+        let mut s = [load(0), load(1), zero, c.iv2];
+        permute_pair(&mut s, c);
+        let [ha, hb] = f::unpair(&f::cmul(&s[0], &c.to_fr));
+        out.push(Fr::from_mont_limbs(f::to_canonical(&ha)));
+        if two.len() == 2 {
+            out.push(Fr::from_mont_limbs(f::to_canonical(&hb)));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -333,6 +354,20 @@ mod tests {
         // a long batch of pairs (the benchmark's shape)
         let bytes: Vec<u8> = (0..2 * 301).flat_map(|_| rng.fr().to_be_bytes()).collect();
         assert_eq!(hash_many_bytes(&bytes, 2).unwrap(), hash_many_bytes_u64(&bytes, 2).unwrap());
+    }
+
+    #[test]
+    fn hash_pairs_matches_hash_pair() {
+        let mut rng = Rng(29);
+        let e = edge();
+        for count in 0..=7 {
+            let pairs: Vec<[Fr; 2]> =
+                (0..count).map(|i| if i % 2 == 0 { [e[i % e.len()], e[(i + 2) % e.len()]] } else { [rng.fr(), rng.fr()] }).collect();
+            let mut out = Vec::new();
+            hash_pairs(&pairs, &mut out);
+            let expect: Vec<Fr> = pairs.iter().map(|p| crate::poseidon2::hash_u64_pair(p[0], p[1])).collect();
+            assert_eq!(out, expect, "count {count}");
+        }
     }
 
     #[test]
