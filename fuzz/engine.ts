@@ -37,7 +37,8 @@ export interface EngineOptions {
   stopOnFinding?: boolean;
   maxCorpus?: number;
   onFinding?: (f: EngineFinding) => void;
-  onNovel?: (c: Case) => void;
+  /** A case that showed behaviour new to this worker; `features`: the behaviour that was new. */
+  onNovel?: (c: Case, features: string[]) => void;
   onProgress?: (s: EngineStats) => void;
   progressEveryMs?: number;
 }
@@ -163,11 +164,12 @@ export class FuzzEngine {
           o.onFinding?.({ ...found, signature, originalCheckpoints: r.checkpointsRun, iteration: it, worker: o.worker ?? 0, execsToFind: it + 1, msToFind: t0 - started + (performance.now() - t0) - found.shrinkMs });
           if (o.stopOnFinding) break;
         }
-      } else if (this.isNovel(c, r)) {
-        if (this.corpus.length < (o.maxCorpus ?? 2000)) {
+      } else {
+        const features = this.newFeatures(c, r);
+        if (features.length > 0 && this.corpus.length < (o.maxCorpus ?? 2000)) {
           this.corpus.push(c);
           this.stats.corpusSize = this.corpus.length;
-          o.onNovel?.(c);
+          o.onNovel?.(c, features);
         }
       }
       const now = performance.now();
@@ -181,8 +183,11 @@ export class FuzzEngine {
     return this.stats;
   }
 
-  /** New behaviour: an outcome code, a code after an accepted checkpoint, or a tree at or near full. */
-  private isNovel(c: Case, r: CaseResult): boolean {
+  /**
+   * The behaviour this case shows that this worker had not seen (empty: nothing new): an outcome
+   * code, a code after an accepted checkpoint, or a tree at or near full.
+   */
+  private newFeatures(c: Case, r: CaseResult): string[] {
     const heights = TREE_HEIGHTS[c.profile];
     const z = PROFILE_SIZES[c.profile];
     const fresh: string[] = [];
@@ -205,8 +210,8 @@ export class FuzzEngine {
       }
       prev = code;
     });
-    let novel = false;
-    for (const f of fresh) if (!this.features.has(f)) (this.features.add(f), (novel = true));
+    const novel: string[] = [];
+    for (const f of fresh) if (!this.features.has(f)) (this.features.add(f), novel.push(f));
     return novel;
   }
 

@@ -138,13 +138,13 @@ pub fn hash_u64_pair(l: Fr, r: Fr) -> Fr {
     s[0]
 }
 
-/// `hash_pair` of every pair, appended to `out` in order. On wasm32 two pairs share one
-/// permutation (one per vector lane); elsewhere it is `hash_pair` one by one.
-pub fn hash_pairs(pairs: &[[Fr; 2]], out: &mut Vec<Fr>) {
+/// `hash` of consecutive `arity`-tuples of `inputs`, appended to `out` in order. On wasm32 two
+/// tuples share each permutation (one per vector lane); elsewhere it is `hash` tuple by tuple.
+pub fn hash_tuples(inputs: &[Fr], arity: usize, out: &mut Vec<Fr>) {
     if USES_F64 {
-        crate::poseidon2_f64::hash_pairs(pairs, out)
+        crate::poseidon2_f64::hash_tuples(inputs, arity, out)
     } else {
-        out.extend(pairs.iter().map(|p| hash_pair(p[0], p[1])))
+        out.extend(inputs.chunks_exact(arity).map(hash))
     }
 }
 

@@ -9,7 +9,7 @@
 //! An optional journal records every leaf write so a rejected checkpoint can be undone exactly.
 
 use crate::field::Fr;
-use crate::poseidon2::{hash_pair, hash_pairs};
+use crate::poseidon2::{hash_pair, hash_tuples};
 use std::sync::OnceLock;
 
 /// Highest tree in any profile (note-hash and nullifier trees of `aztec`).
@@ -144,7 +144,7 @@ impl MerkleTree {
         // Per level: the nodes to hash and their children, hashed in one batch (two per
         // permutation on wasm32).
         let mut targets: Vec<usize> = Vec::new();
-        let mut pairs: Vec<[Fr; 2]> = Vec::new();
+        let mut pairs: Vec<Fr> = Vec::new();
         let mut hashes: Vec<Fr> = Vec::new();
         for k in 1..=self.height as usize {
             let (below, above) = self.levels.split_at_mut(k);
@@ -169,11 +169,11 @@ impl MerkleTree {
                     nodes[j] = zeros[k]; // two empty children (e.g. zero padding): no hash needed
                 } else {
                     targets.push(j);
-                    pairs.push([left, right]);
+                    pairs.extend([left, right]);
                 }
             }
             hashes.clear();
-            hash_pairs(&pairs, &mut hashes);
+            hash_tuples(&pairs, 2, &mut hashes);
             for (&j, &h) in targets.iter().zip(&hashes) {
                 nodes[j] = h;
             }
