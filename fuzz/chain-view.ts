@@ -11,17 +11,9 @@
 import type { Checkpoint } from '../core/schema.js';
 import { applyCheckpointBytes, type TsStfModule } from '../impls/adapters/in-process-ts.js';
 import type { CallResult, Implementation } from '../impls/implementation.js';
+import type { RecordedRun } from '../oracle/run.js';
 import * as tsStf from '../impls/ts/src/index.js';
 import type { ChainState, Outcome as TsOutcome } from '../impls/ts/src/index.js';
-
-/** A case's run through one in-process TS implementation, recorded while the case was built. */
-export interface RecordedRun {
-  /** The implementation whose run this is (the oracle skips calling it). */
-  impl: Implementation;
-  genesisMs: number;
-  /** One result per checkpoint of the case, in order. */
-  results: CallResult[];
-}
 
 export class ChainView {
   private readonly state: ChainState;

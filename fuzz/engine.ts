@@ -9,11 +9,10 @@ import { PROFILE_SIZES, TREE_HEIGHTS } from '../core/params.js';
 import type { Outcome } from '../core/schema.js';
 import type { Case } from '../corpus/case.js';
 import type { Implementation } from '../impls/implementation.js';
-import { findingSignature, Oracle, type CaseResult, type Finding } from '../oracle/run.js';
+import { findingSignature, Oracle, type CaseResult, type Finding, type RecordedRun } from '../oracle/run.js';
 import { InProcessTsImplementation } from '../impls/adapters/in-process-ts.js';
 import * as tsStf from '../impls/ts/src/index.js';
 import { CaseBuilder } from './build.js';
-import type { RecordedRun } from './chain-view.js';
 import { mutateCase } from './mutate.js';
 import { casePlanArb, mutationPlanArb, type CasePlan, type MutationPlan } from './plan.js';
 

@@ -6,7 +6,6 @@
 import type { Case } from '../corpus/case.js';
 import type { Outcome } from '../core/schema.js';
 import type { CallResult, Implementation } from '../impls/implementation.js';
-import type { RecordedRun } from '../fuzz/chain-view.js';
 import { compareResults, sharedCoverage, type Divergence } from './compare.js';
 
 export interface Finding extends Divergence {
@@ -14,6 +13,15 @@ export interface Finding extends Divergence {
   checkpoint: number;
   leftImpl: string;
   rightImpl: string;
+}
+
+/** One implementation's run of a case made elsewhere (the fuzz builder's chain view records it). */
+export interface RecordedRun {
+  /** The implementation whose run this is (the oracle skips calling it). */
+  impl: Implementation;
+  genesisMs: number;
+  /** One result per checkpoint of the case, in order. */
+  results: CallResult[];
 }
 
 export interface CaseResult {
