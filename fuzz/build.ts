@@ -1,18 +1,21 @@
 // Turns a plan (fuzz/plan.ts) into a case: checkpoint bytes applied from genesis. The builder keeps
-// a *shadow* chain (the TypeScript STF) to know what is in the trees right now, so picks such as
-// "next to an existing nullifier" resolve against the real chain, and to produce blob-form
-// checkpoints, whose block end markers carry roots only an STF can compute. The shadow is a
-// generation aid, not a judge: if it encoded a blob wrongly, the other implementations would
-// reject what it accepts, and the oracle would report that divergence. The blob layout helpers
-// (field counts, marker tests) are the TS STF's too, for the same reason.
+// a chain view (fuzz/chain-view.ts: the TypeScript STF, applying each checkpoint's final bytes) to
+// know what is in the trees right now, so picks such as "next to an existing nullifier" resolve
+// against the real chain, and to produce blob-form checkpoints, whose block end markers carry roots
+// only an STF can compute. The view's run is the TS implementation's run of the case, which the
+// oracle reuses instead of applying every checkpoint again. The view is a generation aid, not a
+// judge: if it encoded a blob wrongly, the other implementations would reject what it accepts, and
+// the oracle would report that divergence. The blob layout helpers (field counts, marker tests) are
+// the TS STF's too, for the same reason.
 
-import { DecodeError, decodeCheckpoint, encodeCheckpoint } from '../core/codec.js';
+import { encodeCheckpoint } from '../core/codec.js';
 import { FIELD_MODULUS, PROFILE_SIZES } from '../core/params.js';
 import { Rng } from '../core/rng.js';
 import type { Block, Checkpoint, TxEffect } from '../core/schema.js';
-import { ChainState } from '../impls/ts/src/index.js';
+import type { TsStfModule } from '../impls/adapters/in-process-ts.js';
 import { isBlockEndMarker, isCheckpointEndMarker, isTxStartMarker, txFieldCount } from '../impls/ts/src/blob.js';
 import type { Case } from '../corpus/case.js';
+import { ChainView } from './chain-view.js';
 import { planLimits, type BlobBreak, type CasePlan, type CheckpointPlan, type KeyPick, type PlanLimits, type TxPlan } from './plan.js';
 
 const P = FIELD_MODULUS;
@@ -57,13 +60,18 @@ export class CaseBuilder {
   }
 
   build(plan: CasePlan): Case {
-    const shadow = ChainState.genesis(this.profile, { chainId: this.chainId, version: this.version });
-    const chain = new Tracked(this.sizes.prefill);
-    const checkpoints = plan.checkpoints.map((cp) => this.checkpoint(cp, chain, shadow));
-    return { profile: this.profile, chainId: this.chainId, version: this.version, checkpoints };
+    return this.buildWithView(plan).case;
   }
 
-  private checkpoint(drawn: CheckpointPlan, chain: Tracked, shadow: ChainState): Uint8Array {
+  /** The case and the chain view that built it (`stf`: the TS STF module the view runs). */
+  buildWithView(plan: CasePlan, stf?: TsStfModule): { case: Case; view: ChainView } {
+    const view = new ChainView(this.profile, this.chainId, this.version, stf);
+    const chain = new Tracked(this.sizes.prefill);
+    const checkpoints = plan.checkpoints.map((cp) => this.checkpoint(cp, chain, view));
+    return { case: { profile: this.profile, chainId: this.chainId, version: this.version, checkpoints }, view };
+  }
+
+  private checkpoint(drawn: CheckpointPlan, chain: Tracked, view: ChainView): Uint8Array {
     const z = this.sizes;
     const rng = new Rng(BigInt(drawn.seed) * 0x9e3779b97f4a7c15n + 1n);
     const plan = drawn.sanitize ? this.sanitizePlan(drawn, rng) : drawn;
@@ -109,34 +117,20 @@ export class CaseBuilder {
       blobFields: null,
     };
 
-    // Clean checkpoints (nothing deliberately broken after encoding) are applied to the shadow in
-    // blocks form: the same state change as their blob form, and it yields the blob fields.
+    // A blob-form checkpoint takes its fields from a preview of its blocks form (then damaged if
+    // the plan says so); the bytes, damaged or not, then advance the view exactly as an
+    // implementation would take them.
     let model: Checkpoint = blocksForm;
-    let bytes: Uint8Array;
-    let accepted = false;
-    const clean = !plan.byteBreak && !(plan.form === 'blob' && plan.blobBreak);
-    if (clean) {
-      const outcome = shadow.apply(blocksForm);
-      accepted = outcome.status === 'accepted';
-      if (plan.form === 'blob' && outcome.status === 'accepted') model = { ...blocksForm, form: 'blob', blocks: null, blobFields: outcome.blobFields };
-      bytes = encodeCheckpoint(model);
-    } else {
-      if (plan.form === 'blob') {
-        const preview = shadow.preview(blocksForm);
-        if (preview.status === 'accepted') model = { ...blocksForm, form: 'blob', blocks: null, blobFields: plan.blobBreak ? breakBlob(preview.blobFields, plan.blobBreak) : preview.blobFields };
-      }
-      bytes = encodeCheckpoint(model);
-      if (plan.byteBreak) {
-        const pos = plan.byteBreak.pos % bytes.length;
-        bytes[pos] = bytes[pos] === plan.byteBreak.val ? plan.byteBreak.val ^ 1 : plan.byteBreak.val;
-      }
-      // Advance the shadow exactly as an implementation would.
-      try {
-        accepted = shadow.apply(decodeCheckpoint(bytes)).status === 'accepted';
-      } catch (err) {
-        if (!(err instanceof DecodeError)) throw err;
-      }
+    if (plan.form === 'blob') {
+      const preview = view.preview(blocksForm);
+      if (preview?.status === 'accepted') model = { ...blocksForm, form: 'blob', blocks: null, blobFields: plan.blobBreak ? breakBlob(preview.blobFields, plan.blobBreak) : preview.blobFields };
     }
+    const bytes = encodeCheckpoint(model);
+    if (plan.byteBreak) {
+      const pos = plan.byteBreak.pos % bytes.length;
+      bytes[pos] = bytes[pos] === plan.byteBreak.val ? plan.byteBreak.val ^ 1 : plan.byteBreak.val;
+    }
+    const accepted = view.applyBytes(bytes);
     // Learn the new keys only if the chain took the checkpoint.
     if (accepted) {
       for (const v of pending.nullifiers) chain.addNullifier(v);

@@ -9,7 +9,9 @@ import { PROFILE_SIZES, TREE_HEIGHTS } from '../core/params.js';
 import type { Outcome } from '../core/schema.js';
 import type { Case } from '../corpus/case.js';
 import type { Implementation } from '../impls/implementation.js';
-import { findingSignature, Oracle, type CaseResult, type Finding } from '../oracle/run.js';
+import { findingSignature, Oracle, type CaseResult, type Finding, type RecordedRun } from '../oracle/run.js';
+import { InProcessTsImplementation } from '../impls/adapters/in-process-ts.js';
+import * as tsStf from '../impls/ts/src/index.js';
 import { CaseBuilder } from './build.js';
 import { mutateCase } from './mutate.js';
 import { casePlanArb, mutationPlanArb, type CasePlan, type MutationPlan } from './plan.js';
@@ -36,7 +38,8 @@ export interface EngineOptions {
   stopOnFinding?: boolean;
   maxCorpus?: number;
   onFinding?: (f: EngineFinding) => void;
-  onNovel?: (c: Case) => void;
+  /** A case that showed behaviour new to this worker; `features`: the behaviour that was new. */
+  onNovel?: (c: Case, features: string[]) => void;
   onProgress?: (s: EngineStats) => void;
   progressEveryMs?: number;
 }
@@ -103,6 +106,7 @@ export class FuzzEngine {
   constructor(private readonly opts: EngineOptions) {
     this.oracle = new Oracle(opts.impls);
     this.builder = new CaseBuilder(opts.profile);
+    this.tsImpl = opts.impls.find((i): i is InProcessTsImplementation => i instanceof InProcessTsImplementation && i.stf === tsStf) ?? null;
     this.corpus = [...(opts.corpus ?? [])].filter((c) => c.profile === opts.profile);
     this.genArb = casePlanArb(opts.profile);
     this.stats = { worker: opts.worker ?? 0, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: this.corpus.length, genMs: 0, implMs: Object.fromEntries(opts.impls.map((i) => [i.name, 0])), compareMs: 0, shrinkMs: 0, elapsedMs: 0, codes: {} };
@@ -113,8 +117,18 @@ export class FuzzEngine {
     this.stopped = true;
   }
 
-  private build(d: Drawn['kind'], plan: CasePlan | MutationPlan): Case {
-    return d === 'gen' ? this.builder.build(plan as CasePlan) : mutateCase(this.corpus, plan as MutationPlan);
+  /**
+   * The in-process TS implementation running the real TS STF, whose run the builder's chain view
+   * records (a test's mutant STF is run by the oracle as before, so its case stream is unchanged).
+   */
+  private readonly tsImpl: InProcessTsImplementation | null;
+
+  /** A case, and for a generated one the TS implementation's run recorded while building it. */
+  private build(d: Drawn['kind'], plan: CasePlan | MutationPlan): { c: Case; recorded: RecordedRun | null } {
+    if (d === 'mut') return { c: mutateCase(this.corpus, plan as MutationPlan), recorded: null };
+    if (!this.tsImpl) return { c: this.builder.build(plan as CasePlan), recorded: null };
+    const { case: c, view } = this.builder.buildWithView(plan as CasePlan);
+    return { c, recorded: view.recordedFor(this.tsImpl, c.checkpoints.length) };
   }
 
   private account(r: CaseResult) {
@@ -140,10 +154,10 @@ export class FuzzEngine {
       const bias = [2, 4, 8, undefined][it % 4];
       const useMutation = this.corpus.length > 0 && mrng.nextInt(0, 999) < mutationRate * 1000;
       const drawn: Drawn = useMutation ? { kind: 'mut', value: mutationPlanArb.generate(mrng, bias) } : { kind: 'gen', value: this.genArb.generate(mrng, bias) };
-      const c = this.build(drawn.kind, drawn.value.value);
-      this.stats.genMs += performance.now() - t0;
+      const { c, recorded } = this.build(drawn.kind, drawn.value.value);
+      this.stats.genMs += performance.now() - t0 - (recorded ? recorded.genesisMs + recorded.results.reduce((n, x) => n + x.elapsedMs, 0) : 0);
 
-      const r = await this.oracle.run(c);
+      const r = await this.oracle.run(c, recorded);
       this.stats.cases++;
       this.account(r);
       for (const out of r.outcomes) {
@@ -159,11 +173,12 @@ export class FuzzEngine {
           o.onFinding?.({ ...found, signature, originalCheckpoints: r.checkpointsRun, iteration: it, worker: o.worker ?? 0, execsToFind: it + 1, msToFind: t0 - started + (performance.now() - t0) - found.shrinkMs });
           if (o.stopOnFinding) break;
         }
-      } else if (this.isNovel(c, r)) {
-        if (this.corpus.length < (o.maxCorpus ?? 2000)) {
+      } else {
+        const features = this.newFeatures(c, r);
+        if (features.length > 0 && this.corpus.length < (o.maxCorpus ?? 2000)) {
           this.corpus.push(c);
           this.stats.corpusSize = this.corpus.length;
-          o.onNovel?.(c);
+          o.onNovel?.(c, features);
         }
       }
       const now = performance.now();
@@ -177,8 +192,11 @@ export class FuzzEngine {
     return this.stats;
   }
 
-  /** New behaviour: an outcome code, a code after an accepted checkpoint, or a tree at or near full. */
-  private isNovel(c: Case, r: CaseResult): boolean {
+  /**
+   * The behaviour this case shows that this worker had not seen (empty: nothing new): an outcome
+   * code, a code after an accepted checkpoint, or a tree at or near full.
+   */
+  private newFeatures(c: Case, r: CaseResult): string[] {
     const heights = TREE_HEIGHTS[c.profile];
     const z = PROFILE_SIZES[c.profile];
     const fresh: string[] = [];
@@ -201,8 +219,8 @@ export class FuzzEngine {
       }
       prev = code;
     });
-    let novel = false;
-    for (const f of fresh) if (!this.features.has(f)) (this.features.add(f), (novel = true));
+    const novel: string[] = [];
+    for (const f of fresh) if (!this.features.has(f)) (this.features.add(f), novel.push(f));
     return novel;
   }
 
@@ -217,9 +235,9 @@ export class FuzzEngine {
     const until = t0 + (this.opts.shrinkTimeMs ?? 30_000);
     let attempts = 0;
     let best = { c, r };
-    const tries = async (candidate: Case): Promise<boolean> => {
+    const tries = async ({ c: candidate, recorded }: { c: Case; recorded: RecordedRun | null }): Promise<boolean> => {
       attempts++;
-      const res = await this.oracle.run(candidate);
+      const res = await this.oracle.run(candidate, recorded);
       this.account(res);
       // Same finding, and no later in the sequence than the best so far: never a longer reproducer.
       if (res.finding && findingSignature(res.finding) === signature && res.checkpointsRun <= best.r.checkpointsRun) {
@@ -248,7 +266,7 @@ export class FuzzEngine {
     // Then each earlier checkpoint, once; this pass has its own small budget (one try each).
     for (let i = best.c.checkpoints.length - 2; i >= 0 && performance.now() <= until; i--) {
       if (i >= best.c.checkpoints.length - 1) continue;
-      await tries({ ...best.c, checkpoints: best.c.checkpoints.filter((_, k) => k !== i) });
+      await tries({ c: { ...best.c, checkpoints: best.c.checkpoints.filter((_, k) => k !== i) }, recorded: null });
     }
     const shrinkMs = performance.now() - t0;
     this.stats.shrinkMs += shrinkMs;

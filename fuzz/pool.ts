@@ -1,7 +1,9 @@
 // A fuzz run across workers: one FuzzEngine per worker thread (or in this thread for one worker),
 // each on its own stream (seed, worker index) and its share of the runs, all until the same
 // deadline. The main thread merges progress, deduplicates findings across workers by signature,
-// and hands new corpus cases and findings to the caller as they arrive.
+// and is the single judge of novelty: a case a worker found new is passed on (stored) only if it
+// shows behaviour no worker's case passed on before, so workers never store each other's finds
+// again. It hands those cases and the findings to the caller as they arrive.
 
 import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../core/worker.js';
@@ -49,7 +51,7 @@ export interface WorkerTask {
 export type WorkerMessage =
   | { type: 'progress'; stats: EngineStats }
   | { type: 'done'; stats: EngineStats }
-  | { type: 'novel'; case: Case }
+  | { type: 'novel'; case: Case; features: string[] }
   | { type: 'finding'; finding: EngineFinding }
   | { type: 'error'; message: string };
 
@@ -85,10 +87,27 @@ export function shareOf(runs: number | undefined, workers: number, w: number): n
   return Math.floor(runs / workers) + (w < runs % workers ? 1 : 0);
 }
 
+/**
+ * The run-wide novelty judge: a case is new if it shows at least one behaviour (feature) no case
+ * accepted before showed. Workers judge against their own history first (that decides what they
+ * mutate); the main thread judges again against everyone's, so each behaviour is stored once.
+ */
+export class NoveltyJudge {
+  private readonly features = new Set<string>();
+
+  judge(features: readonly string[]): boolean {
+    let novel = false;
+    for (const f of features) if (!this.features.has(f)) (this.features.add(f), (novel = true));
+    return novel;
+  }
+}
+
 export class FuzzRun {
   private readonly workers: Worker[] = [];
   private engine: FuzzEngine | null = null;
   private readonly seen = new Set<string>();
+  /** Behaviour shown by the cases passed on so far, over all workers (NoveltyJudge). */
+  private readonly novelty = new NoveltyJudge();
   private stopped = false;
 
   constructor(private readonly opts: FuzzRunOptions) {}
@@ -116,7 +135,7 @@ export class FuzzRun {
     if (o.workers === 1 && !o.threads) {
       this.engine = engineFor(taskFor(0), {
         onProgress: (s) => ((stats[0] = s), progress()),
-        onNovel: o.onNovel,
+        onNovel: (c, features) => this.novelty.judge(features) && o.onNovel?.(c),
         onFinding: (f) => this.accept(f),
       });
       try {
@@ -136,7 +155,7 @@ export class FuzzRun {
         return new Promise<void>((resolve) => {
           worker.on('message', (m: WorkerMessage) => {
             if (m.type === 'progress' || m.type === 'done') (stats[w] = m.stats), progress();
-            else if (m.type === 'novel') o.onNovel?.(m.case);
+            else if (m.type === 'novel' && this.novelty.judge(m.features)) o.onNovel?.(m.case);
             else if (m.type === 'finding') this.accept(m.finding);
             else if (m.type === 'error') errors.push(`worker ${w}: ${m.message}`);
             if (m.type === 'done' || m.type === 'error') void worker.terminate();

@@ -11,7 +11,7 @@ const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 async function main() {
   const engine = engineFor(task, {
     onProgress: (stats) => post({ type: 'progress', stats }),
-    onNovel: (c) => post({ type: 'novel', case: c }),
+    onNovel: (c, features) => post({ type: 'novel', case: c, features }),
     onFinding: (finding) => post({ type: 'finding', finding }),
   });
   parentPort!.on('message', (m: { type: string }) => m.type === 'stop' && engine.stop());

@@ -15,6 +15,15 @@ export interface Finding extends Divergence {
   rightImpl: string;
 }
 
+/** One implementation's run of a case made elsewhere (the fuzz builder's chain view records it). */
+export interface RecordedRun {
+  /** The implementation whose run this is (the oracle skips calling it). */
+  impl: Implementation;
+  genesisMs: number;
+  /** One result per checkpoint of the case, in order. */
+  results: CallResult[];
+}
+
 export interface CaseResult {
   finding: Finding | null;
   /** The first implementation's outcome for each checkpoint run (null where it failed to answer). */
@@ -46,12 +55,21 @@ export class Oracle {
     this.callOrder = impls.map((_, k) => k).sort((a, b) => Number(!!impls[a].inProcess) - Number(!!impls[b].inProcess));
   }
 
-  async run(c: Case): Promise<CaseResult> {
+  /**
+   * `recorded`: one implementation's run of this very case, made while the case was built (the fuzz
+   * builder's chain view); that implementation is then not called again.
+   */
+  async run(c: Case, recorded?: RecordedRun | null): Promise<CaseResult> {
     const implMs = this.impls.map(() => 0);
     let compareMs = 0;
     const outcomes: (Outcome | null)[] = [];
+    const skip = recorded && recorded.results.length === c.checkpoints.length ? this.impls.indexOf(recorded.impl) : -1;
 
-    const genesis = await Promise.all(this.impls.map((impl) => impl.genesis({ profile: c.profile, chainId: c.chainId, version: c.version })));
+    const genesis = await Promise.all(
+      this.impls.map((impl, k) =>
+        k === skip ? { kind: 'ok' as const, elapsedMs: recorded!.genesisMs } : impl.genesis({ profile: c.profile, chainId: c.chainId, version: c.version }),
+      ),
+    );
     genesis.forEach((g, k) => (implMs[k] += g.elapsedMs));
     const failed = genesis.findIndex((g) => g.kind !== 'ok');
     if (failed >= 0) {
@@ -65,7 +83,7 @@ export class Oracle {
     }
 
     for (let i = 0; i < c.checkpoints.length; i++) {
-      const results = await this.applyAll(c.checkpoints[i]);
+      const results = await this.applyAll(c.checkpoints[i], skip >= 0 ? { k: skip, result: recorded!.results[i] } : null);
       results.forEach((r, k) => (implMs[k] += r.elapsedMs));
       outcomes.push(results[0].kind === 'outcome' ? results[0].outcome : null);
       const t0 = performance.now();
@@ -80,9 +98,9 @@ export class Oracle {
     return { finding: null, outcomes, checkpointsRun: c.checkpoints.length, implMs, compareMs };
   }
 
-  private async applyAll(bytes: Uint8Array): Promise<CallResult[]> {
+  private async applyAll(bytes: Uint8Array, known: { k: number; result: CallResult } | null): Promise<CallResult[]> {
     const pending: Promise<CallResult>[] = new Array(this.impls.length);
-    for (const k of this.callOrder) pending[k] = this.impls[k].apply(bytes);
+    for (const k of this.callOrder) pending[k] = k === known?.k ? Promise.resolve(known.result) : this.impls[k].apply(bytes);
     return Promise.all(pending);
   }
 

@@ -44,8 +44,8 @@ export const MUTANTS: Mutant[] = [
     name: 'sibling-order-swapped',
     fault: 'left and right children swapped when hashing level 2 of every tree',
     file: 'trees/merkle-tree.ts',
-    from: 'parentNodes.set(p, hashPair(left, right));',
-    to: 'parentNodes.set(p, l === 2 ? hashPair(right, left) : hashPair(left, right));',
+    from: ': hashPair(left, right));',
+    to: ': l === 2 ? hashPair(right, left) : hashPair(left, right));',
   },
   {
     name: 'public-data-update-appends',

@@ -26,13 +26,37 @@ export function toCanonicalOutcome(o: TsOutcome): Outcome {
 /** The TypeScript STF's module surface; tests pass a deliberately faulty copy (fuzz/test/mutants.ts). */
 export type TsStfModule = Pick<typeof tsStf, 'ChainState' | 'fromStateFile' | 'toStateFile'>;
 
+/**
+ * One checkpoint's bytes through the TypeScript STF, as this adapter answers them: decoded through
+ * the schemas (a decode failure is E_MALFORMED_INPUT), applied, any other exception a crash. The
+ * fuzz builder's chain view calls it too, so its run *is* this implementation's run.
+ */
+export function applyCheckpointBytes(state: tsStf.ChainState, checkpoint: Uint8Array): CallResult {
+  const t0 = performance.now();
+  const elapsed = () => performance.now() - t0;
+  try {
+    let outcome: Outcome;
+    try {
+      outcome = toCanonicalOutcome(state.apply(decodeCheckpoint(checkpoint)));
+    } catch (err) {
+      if (!(err instanceof DecodeError)) throw err;
+      outcome = { v: 1, status: 'rejected', code: 'E_MALFORMED_INPUT', message: err.message };
+    }
+    return { kind: 'outcome', outcome, elapsedMs: elapsed() };
+  } catch (err) {
+    // An untyped exception inside the implementation is a crash of that implementation.
+    return { kind: 'crash', message: String((err as Error)?.stack ?? err), elapsedMs: elapsed() };
+  }
+}
+
 export class InProcessTsImplementation implements Implementation {
   readonly inProcess = true;
   private state: tsStf.ChainState | null = null;
 
   constructor(
     readonly name = 'ts',
-    private readonly stf: TsStfModule = tsStf,
+    /** The STF module this adapter runs (the real one unless a test passes a mutant). */
+    readonly stf: TsStfModule = tsStf,
   ) {}
 
   async genesis(p: GenesisParams) {
@@ -42,22 +66,8 @@ export class InProcessTsImplementation implements Implementation {
   }
 
   async apply(checkpoint: Uint8Array): Promise<CallResult> {
-    const t0 = performance.now();
-    const elapsed = () => performance.now() - t0;
     if (!this.state) return { kind: 'protocol-error', message: 'apply before genesis or restore', elapsedMs: 0 };
-    try {
-      let outcome: Outcome;
-      try {
-        outcome = toCanonicalOutcome(this.state.apply(decodeCheckpoint(checkpoint)));
-      } catch (err) {
-        if (!(err instanceof DecodeError)) throw err;
-        outcome = { v: 1, status: 'rejected', code: 'E_MALFORMED_INPUT', message: err.message };
-      }
-      return { kind: 'outcome', outcome, elapsedMs: elapsed() };
-    } catch (err) {
-      // An untyped exception inside the implementation is a crash of that implementation.
-      return { kind: 'crash', message: String((err as Error)?.stack ?? err), elapsedMs: elapsed() };
-    }
+    return applyCheckpointBytes(this.state, checkpoint);
   }
 
   async snapshot(): Promise<Uint8Array | CallResult> {

@@ -48,6 +48,11 @@ export class SubprocessImplementation implements Implementation {
     this.startupMs = opts.startupMs ?? 60_000;
   }
 
+  /** The running process's id (benchmarks read its CPU time from /proc), if one is running. */
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
   private start(): void {
     this.kill();
     this.reader = new FrameReader();

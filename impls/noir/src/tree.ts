@@ -6,11 +6,15 @@ import { hash, hash2 } from './poseidon.js';
 export class MerkleTree {
   /** levels[0] are the leaves' node values, levels[height] = [root]. */
   private readonly levels: bigint[][];
+  /** zeros[l]: the empty-subtree value of level l. */
+  private readonly zeros: bigint[];
   constructor(readonly height: number) {
     this.levels = [];
+    this.zeros = [];
     let zero = 0n;
     for (let l = 0; l <= height; l++) {
       this.levels.push(new Array(2 ** (height - l)).fill(zero));
+      this.zeros.push(zero);
       zero = hash2(zero, zero);
     }
   }
@@ -28,7 +32,9 @@ export class MerkleTree {
     let i = index;
     for (let l = 1; l <= this.height; l++) {
       i >>= 1;
-      this.levels[l][i] = hash2(this.levels[l - 1][2 * i], this.levels[l - 1][2 * i + 1]);
+      const left = this.levels[l - 1][2 * i], right = this.levels[l - 1][2 * i + 1];
+      // two empty children (zero padding): the cached empty value, no hash
+      this.levels[l][i] = left === this.zeros[l - 1] && right === this.zeros[l - 1] ? this.zeros[l] : hash2(left, right);
     }
   }
   /** Siblings of the node at (level, index) up to the root; zeros if out of range (the circuit
@@ -44,7 +50,7 @@ export class MerkleTree {
   }
   clone(): MerkleTree {
     const t = Object.create(MerkleTree.prototype) as MerkleTree;
-    Object.assign(t, { height: this.height, levels: this.levels.map((l) => [...l]) });
+    Object.assign(t, { height: this.height, levels: this.levels.map((l) => [...l]), zeros: this.zeros });
     return t;
   }
 }

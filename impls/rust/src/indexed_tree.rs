@@ -6,7 +6,7 @@
 //! whose lexicographic order is the integer order.
 
 use crate::field::Fr;
-use crate::poseidon2::hash;
+use crate::poseidon2::{hash, hash_tuples};
 use crate::tree::{MerkleTree, Snapshot, TreeFull};
 use std::collections::BTreeMap;
 
@@ -45,11 +45,14 @@ pub struct IndexedTree {
     leaves: Vec<Option<Leaf>>,
     by_key: BTreeMap<KeyBytes, u64>,
     journal: Option<Vec<Undo>>,
+    /// Positions whose leaf changed and whose node value is not computed yet: leaf hashes are
+    /// computed in one batch before the root is needed (two per permutation on wasm32).
+    stale: Vec<u64>,
 }
 
 impl IndexedTree {
     pub fn new(kind: Kind, height: u32) -> IndexedTree {
-        IndexedTree { kind, nodes: MerkleTree::new(height), leaves: Vec::new(), by_key: BTreeMap::new(), journal: None }
+        IndexedTree { kind, nodes: MerkleTree::new(height), leaves: Vec::new(), by_key: BTreeMap::new(), journal: None, stale: Vec::new() }
     }
 
     /// Genesis prefill: key `i` at position `i`, each pointing to the next, the last to (0, 0).
@@ -119,7 +122,35 @@ impl IndexedTree {
     }
 
     pub fn snapshot(&mut self) -> Snapshot {
+        self.hash_stale_leaves();
         self.nodes.snapshot()
+    }
+
+    /// Computes the node values of the changed leaves, all in one batch.
+    fn hash_stale_leaves(&mut self) {
+        if self.stale.is_empty() {
+            return;
+        }
+        let mut stale = std::mem::take(&mut self.stale);
+        stale.sort_unstable();
+        stale.dedup();
+        let arity = match self.kind {
+            Kind::Nullifier => 3,
+            Kind::PublicData => 4,
+        };
+        let mut inputs = Vec::with_capacity(stale.len() * arity);
+        for &pos in &stale {
+            let l = self.leaves[pos as usize].expect("only non-empty leaves are stale");
+            match self.kind {
+                Kind::Nullifier => inputs.extend([l.key, l.next_key, Fr::from_u64(l.next_index)]),
+                Kind::PublicData => inputs.extend([l.key, l.value, l.next_key, Fr::from_u64(l.next_index)]),
+            }
+        }
+        let mut hashes = Vec::with_capacity(stale.len());
+        hash_tuples(&inputs, arity, &mut hashes);
+        for (&pos, &h) in stale.iter().zip(&hashes) {
+            self.nodes.set(pos, h);
+        }
     }
 
     /// The leaves by position as `(key, value)`, empty leaves as `(0, 0)` (§8 state).
@@ -144,8 +175,7 @@ impl IndexedTree {
             j.push(Undo::Replaced(pos, *slot));
         }
         *slot = leaf;
-        let node = self.node_value(&Some(leaf));
-        self.nodes.set(pos, node);
+        self.stale.push(pos);
     }
 
     fn push(&mut self, leaf: Option<Leaf>) {
@@ -158,8 +188,11 @@ impl IndexedTree {
             j.push(Undo::Pushed(key));
         }
         self.leaves.push(leaf);
-        let node = self.node_value(&leaf);
-        self.nodes.push(node);
+        // an empty leaf's node value is 0; a key's is hashed with the other changed leaves
+        self.nodes.push(Fr::ZERO);
+        if leaf.is_some() {
+            self.stale.push(pos);
+        }
     }
 
     /// Appends an empty leaf (nullifier batch padding).
@@ -194,11 +227,13 @@ impl IndexedTree {
     }
 
     pub fn begin(&mut self) {
+        self.hash_stale_leaves(); // a rollback must not lose node values from before `begin`
         self.journal = Some(Vec::new());
         self.nodes.begin();
     }
 
     pub fn commit(&mut self) {
+        self.hash_stale_leaves();
         self.journal = None;
         self.nodes.commit();
     }
@@ -217,6 +252,7 @@ impl IndexedTree {
                 }
             }
         }
+        self.stale.clear(); // all from this checkpoint (`begin` hashed the rest); the nodes roll back
         self.nodes.rollback();
     }
 }

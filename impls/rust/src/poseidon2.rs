@@ -60,11 +60,19 @@ pub const USES_F64: bool = cfg!(all(target_arch = "wasm32", target_feature = "si
 /// The Poseidon2 permutation of §1.2.
 #[inline]
 pub fn permute(s: &mut [Fr; T]) {
+    #[cfg(test)]
+    PERMUTATIONS.with(|c| c.set(c.get() + 1));
     if USES_F64 {
         crate::poseidon2_f64::permute(s)
     } else {
         permute_u64(s)
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Permutations run by `permute` on this thread (tests count work with it).
+    pub static PERMUTATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 /// The permutation over the 4×64-bit field.
@@ -121,6 +129,23 @@ pub fn hash_pair(l: Fr, r: Fr) -> Fr {
     let mut s = [l, r, Fr::ZERO, Fr::from_u128(2u128 << 64)];
     permute(&mut s);
     s[0]
+}
+
+/// `hash_pair` over the 4×64-bit field (the reference the `f64` batch is tested against).
+pub fn hash_u64_pair(l: Fr, r: Fr) -> Fr {
+    let mut s = [l, r, Fr::ZERO, Fr::from_u128(2u128 << 64)];
+    permute_u64(&mut s);
+    s[0]
+}
+
+/// `hash` of consecutive `arity`-tuples of `inputs`, appended to `out` in order. On wasm32 two
+/// tuples share each permutation (one per vector lane); elsewhere it is `hash` tuple by tuple.
+pub fn hash_tuples(inputs: &[Fr], arity: usize, out: &mut Vec<Fr>) {
+    if USES_F64 {
+        crate::poseidon2_f64::hash_tuples(inputs, arity, out)
+    } else {
+        out.extend(inputs.chunks_exact(arity).map(hash))
+    }
 }
 
 /// Why `hash_many_bytes` refused its input.

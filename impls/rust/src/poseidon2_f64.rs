@@ -37,6 +37,8 @@ struct Consts {
     to_fr: Box<Table>,
     from_int: Box<Table>,
     to_int: Box<Table>,
+    // The sponge IV of a 2-input hash (`2·2^64`) in both lanes (`hash_pairs`).
+    iv2: Pair,
 }
 
 fn pow2(k: u32) -> Fr {
@@ -93,6 +95,7 @@ fn consts() -> &'static Consts {
             to_fr: Table::new(&inv(8)),
             from_int: Table::new(&r),
             to_int: Table::new(&inv(264)),
+            iv2: both(&Fr::from_u128(2u128 << 64)),
         }
     })
 }
@@ -264,6 +267,39 @@ pub fn hash_many_bytes(inputs: &[u8], arity: usize) -> Result<Vec<u8>, HashManyE
     Ok(out)
 }
 
+/// `poseidon2::hash` of consecutive `arity`-tuples of `inputs`, appended to `out` in order: two
+/// tuples per permutation, one per lane (the Merkle trees hash a level's dirty nodes, the indexed
+/// trees their changed leaves through this).
+pub fn hash_tuples(inputs: &[Fr], arity: usize, out: &mut Vec<Fr>) {
+    assert!(arity > 0 && inputs.len() % arity == 0, "hash_tuples: partial tuple");
+    let c = consts();
+    let iv = if arity == 2 {
+        c.iv2
+    } else {
+        let d = f::digits(&(Fr::from_u128((arity as u128) << 64) * pow2(264)).to_canonical());
+        f::pair(&d, &d)
+    };
+    let zero = [F2::ZERO; N];
+    let count = inputs.len() / arity;
+    for first in (0..count).step_by(2) {
+        let second = if first + 1 < count { first + 1 } else { first };
+        let (a, b) = (&inputs[first * arity..][..arity], &inputs[second * arity..][..arity]);
+        let mut s = [zero, zero, zero, iv];
+        for start in (0..arity).step_by(3) {
+            for lane in start..arity.min(start + 3) {
+                let x = f::cmul(&f::pair(&f::digits(a[lane].mont_limbs()), &f::digits(b[lane].mont_limbs())), &c.from_fr);
+                s[lane - start] = f::add(&s[lane - start], &x);
+            }
+            permute_pair(&mut s, c);
+        }
+        let [ha, hb] = f::unpair(&f::cmul(&s[0], &c.to_fr));
+        out.push(Fr::from_mont_limbs(f::to_canonical(&ha)));
+        if second != first {
+            out.push(Fr::from_mont_limbs(f::to_canonical(&hb)));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -333,6 +369,31 @@ mod tests {
         // a long batch of pairs (the benchmark's shape)
         let bytes: Vec<u8> = (0..2 * 301).flat_map(|_| rng.fr().to_be_bytes()).collect();
         assert_eq!(hash_many_bytes(&bytes, 2).unwrap(), hash_many_bytes_u64(&bytes, 2).unwrap());
+    }
+
+    #[test]
+    fn hash_tuples_matches_u64() {
+        let mut rng = Rng(29);
+        let e = edge();
+        for count in 0..=7 {
+            let pairs: Vec<[Fr; 2]> =
+                (0..count).map(|i| if i % 2 == 0 { [e[i % e.len()], e[(i + 2) % e.len()]] } else { [rng.fr(), rng.fr()] }).collect();
+            let mut out = Vec::new();
+            hash_tuples(pairs.as_flattened(), 2, &mut out);
+            let expect: Vec<Fr> = pairs.iter().map(|p| crate::poseidon2::hash_u64_pair(p[0], p[1])).collect();
+            assert_eq!(out, expect, "count {count}");
+        }
+        for arity in [1, 3, 4, 5] {
+            for count in 0..=5 {
+                let inputs: Vec<Fr> = (0..arity * count).map(|i| if i % 4 == 0 { e[i % e.len()] } else { rng.fr() }).collect();
+                let mut out = Vec::new();
+                hash_tuples(&inputs, arity, &mut out);
+                let bytes: Vec<u8> = inputs.iter().flat_map(|x| x.to_be_bytes()).collect();
+                let expect: Vec<Fr> =
+                    hash_many_bytes_u64(&bytes, arity).unwrap().chunks(32).map(|h| Fr::from_be_bytes(h.try_into().unwrap()).unwrap()).collect();
+                assert_eq!(out, expect, "arity {arity} count {count}");
+            }
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! An optional journal records every leaf write so a rejected checkpoint can be undone exactly.
 
 use crate::field::Fr;
-use crate::poseidon2::hash_pair;
+use crate::poseidon2::{hash_pair, hash_tuples};
 use std::sync::OnceLock;
 
 /// Highest tree in any profile (note-hash and nullifier trees of `aztec`).
@@ -141,6 +141,11 @@ impl MerkleTree {
         let mut dirty = std::mem::take(&mut self.dirty);
         dirty.sort_unstable();
         dirty.dedup();
+        // Per level: the nodes to hash and their children, hashed in one batch (two per
+        // permutation on wasm32).
+        let mut targets: Vec<usize> = Vec::new();
+        let mut pairs: Vec<Fr> = Vec::new();
+        let mut hashes: Vec<Fr> = Vec::new();
         for k in 1..=self.height as usize {
             let (below, above) = self.levels.split_at_mut(k);
             let children = &below[k - 1];
@@ -151,6 +156,8 @@ impl MerkleTree {
                 *d /= 2;
             }
             dirty.dedup();
+            targets.clear();
+            pairs.clear();
             for &j in dirty.iter() {
                 let j = j as usize;
                 if j >= nodes.len() {
@@ -158,7 +165,17 @@ impl MerkleTree {
                 }
                 let left = children[2 * j];
                 let right = children.get(2 * j + 1).copied().unwrap_or(zeros[k - 1]);
-                nodes[j] = hash_pair(left, right);
+                if left == zeros[k - 1] && right == zeros[k - 1] {
+                    nodes[j] = zeros[k]; // two empty children (e.g. zero padding): no hash needed
+                } else {
+                    targets.push(j);
+                    pairs.extend([left, right]);
+                }
+            }
+            hashes.clear();
+            hash_tuples(&pairs, 2, &mut hashes);
+            for (&j, &h) in targets.iter().zip(&hashes) {
+                nodes[j] = h;
             }
         }
     }
@@ -222,5 +239,40 @@ mod tests {
         assert!(t.append(&[Fr::ONE; 12]).is_err());
         assert!(t.append(&[Fr::ONE; 11]).is_ok());
         assert_eq!(t.len(), 16);
+    }
+
+    fn permutations() -> u64 {
+        crate::poseidon2::PERMUTATIONS.with(|c| c.get())
+    }
+
+    #[test]
+    fn empty_subtrees_are_not_hashed_and_roots_are_unchanged() {
+        let zeros = empty_subtree_roots();
+        // zeros inside written regions, then a whole aligned block zeroed, then undone
+        let mut t = MerkleTree::new(6);
+        let mut vals: Vec<Fr> = (0..20).map(|i| if i % 3 == 0 { Fr::ZERO } else { Fr::from_u64(i * 1_000_003) }).collect();
+        t.append(&vals).unwrap();
+        assert_eq!(t.root(), naive_root(6, &vals));
+        let committed = vals.clone();
+        t.begin();
+        for i in 8..16 {
+            t.set(i, Fr::ZERO);
+            vals[i as usize] = Fr::ZERO;
+        }
+        t.append(&[Fr::ZERO; 30]).unwrap();
+        vals.extend([Fr::ZERO; 30]);
+        assert_eq!(t.root(), naive_root(6, &vals));
+        t.rollback();
+        assert_eq!(t.root(), naive_root(6, &committed));
+        // 40 zero leaves at height 42: no permutation at all; one non-zero leaf: one path
+        let mut big = MerkleTree::new(MAX_HEIGHT);
+        let before = permutations();
+        big.append(&[Fr::ZERO; 40]).unwrap();
+        assert_eq!(big.root(), zeros[MAX_HEIGHT as usize]);
+        assert_eq!(permutations() - before, 0);
+        big.set(5, Fr::from_u64(7));
+        let before = permutations();
+        big.root();
+        assert_eq!(permutations() - before, u64::from(MAX_HEIGHT));
     }
 }

@@ -154,8 +154,15 @@ function partialRounds(): void {
   }
 }
 
+/** Permutations run since the module loaded (tests and benchmarks count work with it). */
+let permutations = 0;
+export function permutationCount(): number {
+  return permutations;
+}
+
 /** Permutes S0..S3 in place; on exit all four are normalized. */
 function permuteState(): void {
+  permutations++;
   externalLinear();
   for (let r = 0; r < HALF_FULL; r++) fullRound(RC_FULL[r]);
   partialRounds();

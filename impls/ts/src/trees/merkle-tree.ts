@@ -78,6 +78,7 @@ export class MerkleTree {
       const nodes = this.levels[l];
       const parentNodes = this.levels[l + 1];
       const zero = emptySubtreeRoot(l);
+      const zeroAbove = emptySubtreeRoot(l + 1);
       const parents = new Set<number>();
       for (const i of indices) {
         // Indices reach 2^42: use division, not bit shifts (which truncate to 32 bits).
@@ -86,7 +87,8 @@ export class MerkleTree {
         parents.add(p);
         const left = nodes.get(2 * p) ?? zero;
         const right = nodes.get(2 * p + 1) ?? zero;
-        parentNodes.set(p, hashPair(left, right));
+        // Two empty children (e.g. zero padding leaves) make the cached empty value: no hash.
+        parentNodes.set(p, left === zero && right === zero ? zeroAbove : hashPair(left, right));
       }
       indices = parents;
     }

@@ -1,0 +1,61 @@
+// The fuzz builder's view of the chain it is building a case for: a TypeScript STF chain that is
+// advanced by applying each checkpoint's *final bytes*, exactly as the in-process TypeScript
+// implementation would (impls/adapters/in-process-ts.ts applyCheckpointBytes). Its results are
+// therefore that implementation's run of the case, and the oracle takes them instead of applying
+// every checkpoint a second time (Oracle.run's `recorded`). Before this, the builder kept a shadow
+// chain and the oracle ran the TS implementation again: two full TS applies per checkpoint.
+//
+// Blob-form checkpoints still cost the TS STF a preview of their blocks form: their block end
+// markers carry roots, which only an STF can compute before the bytes exist.
+
+import type { Checkpoint } from '../core/schema.js';
+import { applyCheckpointBytes, type TsStfModule } from '../impls/adapters/in-process-ts.js';
+import type { CallResult, Implementation } from '../impls/implementation.js';
+import type { RecordedRun } from '../oracle/run.js';
+import * as tsStf from '../impls/ts/src/index.js';
+import type { ChainState, Outcome as TsOutcome } from '../impls/ts/src/index.js';
+
+export class ChainView {
+  private readonly state: ChainState;
+  private readonly genesisMs: number;
+  private readonly results: CallResult[] = [];
+  /** After a crash the TS chain is in an unknown state: no more applies, nothing more recorded. */
+  private crashed = false;
+
+  constructor(
+    profile: 'aztec' | 'small',
+    chainId: bigint,
+    version: bigint,
+    readonly stf: TsStfModule = tsStf,
+  ) {
+    const t0 = performance.now();
+    this.state = stf.ChainState.genesis(profile, { chainId, version });
+    this.genesisMs = performance.now() - t0;
+  }
+
+  /** What applying `cp` would produce (the blob fields of a blocks form); the chain is unchanged. */
+  preview(cp: Checkpoint): TsOutcome | null {
+    if (this.crashed) return null;
+    try {
+      return this.state.preview(cp);
+    } catch {
+      // the TS STF crashed: the oracle will run it for real and report the crash
+      this.crashed = true;
+      return null;
+    }
+  }
+
+  /** Applies the checkpoint's final bytes as the TS implementation would; true if accepted. */
+  applyBytes(bytes: Uint8Array): boolean {
+    if (this.crashed) return false;
+    const r = applyCheckpointBytes(this.state, bytes);
+    this.results.push(r);
+    if (r.kind === 'crash') this.crashed = true;
+    return r.kind === 'outcome' && r.outcome.status === 'accepted';
+  }
+
+  /** The recorded run, if it covers the whole case (it does unless the TS STF crashed). */
+  recordedFor(impl: Implementation, checkpoints: number): RecordedRun | null {
+    return this.results.length === checkpoints ? { impl, genesisMs: this.genesisMs, results: [...this.results] } : null;
+  }
+}
