@@ -42,6 +42,8 @@ export const CaseFile = Schema.Struct({
   chainId: Fr,
   version: Fr,
   checkpoints: Schema.mutable(Schema.Array(Schema.Uint8ArrayFromSelf)),
+  /** The pre-state: a state file (spec §8) every implementation restores instead of starting at genesis. */
+  state: Schema.optional(Schema.Uint8ArrayFromSelf),
   /** The agreed outcome of each checkpoint when the case was recorded (replay checks them). */
   expected: Schema.optional(Schema.mutable(Schema.Array(Outcome))),
   meta: Meta,
@@ -55,6 +57,11 @@ export interface Case {
   chainId: bigint;
   version: bigint;
   checkpoints: Uint8Array[];
+  /**
+   * Where the chain starts: absent, the genesis of (profile, chainId, version); else a state file
+   * (spec §8) every implementation restores. Its chain id and version are the case's.
+   */
+  state?: Uint8Array;
 }
 
 export function decodeCaseFile(bytes: Uint8Array): CaseFile {
@@ -85,6 +92,8 @@ export function readCaseFile(path: string): CaseFile {
 export function caseId(c: Case): string {
   const h = createHash('sha256');
   h.update(`${c.profile}:${c.chainId}:${c.version}:${c.checkpoints.length}:`);
+  // Genesis cases keep the ids they had before pre-states existed.
+  if (c.state) h.update(`state:${c.state.length}:`).update(c.state);
   for (const cp of c.checkpoints) {
     const len = Buffer.alloc(4);
     len.writeUInt32BE(cp.length);
@@ -132,4 +141,4 @@ export function listCaseFiles(path: string): string[] {
   return out;
 }
 
-export const caseOf = (f: CaseFile): Case => ({ profile: f.profile, chainId: f.chainId, version: f.version, checkpoints: f.checkpoints });
+export const caseOf = (f: CaseFile): Case => ({ profile: f.profile, chainId: f.chainId, version: f.version, checkpoints: f.checkpoints, ...(f.state ? { state: f.state } : {}) });

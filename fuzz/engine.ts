@@ -55,6 +55,12 @@ export interface EngineStats {
   compareMs: number;
   shrinkMs: number;
   elapsedMs: number;
+  /**
+   * How often each outcome was reached, per checkpoint of the drawn cases (shrinking not counted):
+   * `accepted` or the error code of the first implementation, `none` where it gave no outcome.
+   * A code that stays at 0 is a blind spot of the generator.
+   */
+  outcomes: Record<string, number>;
 }
 
 export interface EngineFinding {
@@ -100,7 +106,7 @@ export class FuzzEngine {
     this.builder = new CaseBuilder(opts.profile);
     this.corpus = [...(opts.corpus ?? [])].filter((c) => c.profile === opts.profile);
     this.genArb = casePlanArb(opts.profile);
-    this.stats = { worker: opts.worker ?? 0, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: this.corpus.length, genMs: 0, implMs: Object.fromEntries(opts.impls.map((i) => [i.name, 0])), compareMs: 0, shrinkMs: 0, elapsedMs: 0 };
+    this.stats = { worker: opts.worker ?? 0, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: this.corpus.length, genMs: 0, implMs: Object.fromEntries(opts.impls.map((i) => [i.name, 0])), compareMs: 0, shrinkMs: 0, elapsedMs: 0, outcomes: {} };
   }
 
   /** Asks the loop to finish after the current case (e.g. on SIGINT). */
@@ -140,6 +146,10 @@ export class FuzzEngine {
       const r = await this.oracle.run(c);
       this.stats.cases++;
       this.account(r);
+      for (const out of r.outcomes) {
+        const key = out === null ? 'none' : out.status === 'accepted' ? 'accepted' : out.code;
+        this.stats.outcomes[key] = (this.stats.outcomes[key] ?? 0) + 1;
+      }
       if (r.finding) {
         const signature = findingSignature(r.finding);
         if (!this.seen.has(signature)) {
@@ -160,7 +170,7 @@ export class FuzzEngine {
       if (o.onProgress && now - lastProgress >= (o.progressEveryMs ?? 500)) {
         lastProgress = now;
         this.stats.elapsedMs = now - started;
-        o.onProgress({ ...this.stats, implMs: { ...this.stats.implMs } });
+        o.onProgress({ ...this.stats, implMs: { ...this.stats.implMs }, outcomes: { ...this.stats.outcomes } });
       }
     }
     this.stats.elapsedMs = performance.now() - started;

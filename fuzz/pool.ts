@@ -57,7 +57,7 @@ export function engineFor(task: WorkerTask, hooks: Pick<EngineOptions, 'onProgre
 }
 
 export function sumStats(all: EngineStats[]): EngineStats {
-  const total: EngineStats = { worker: -1, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: 0, genMs: 0, implMs: {}, compareMs: 0, shrinkMs: 0, elapsedMs: 0 };
+  const total: EngineStats = { worker: -1, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: 0, genMs: 0, implMs: {}, compareMs: 0, shrinkMs: 0, elapsedMs: 0, outcomes: {} };
   for (const s of all) {
     total.cases += s.cases;
     total.execs += s.execs;
@@ -68,6 +68,7 @@ export function sumStats(all: EngineStats[]): EngineStats {
     total.shrinkMs += s.shrinkMs;
     total.elapsedMs = Math.max(total.elapsedMs, s.elapsedMs);
     for (const [k, v] of Object.entries(s.implMs)) total.implMs[k] = (total.implMs[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(s.outcomes ?? {})) total.outcomes[k] = (total.outcomes[k] ?? 0) + v;
   }
   return total;
 }
@@ -102,7 +103,7 @@ export class FuzzRun {
   /** Runs to completion; resolves with the merged statistics and the number of distinct findings. */
   async run(): Promise<{ stats: EngineStats; findings: number }> {
     const o = this.opts;
-    const stats: EngineStats[] = Array.from({ length: o.workers }, (_, w) => ({ worker: w, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: o.corpus.length, genMs: 0, implMs: {}, compareMs: 0, shrinkMs: 0, elapsedMs: 0 }));
+    const stats: EngineStats[] = Array.from({ length: o.workers }, (_, w) => ({ worker: w, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: o.corpus.length, genMs: 0, implMs: {}, compareMs: 0, shrinkMs: 0, elapsedMs: 0, outcomes: {} }));
     const progress = () => o.onProgress?.(sumStats(stats), stats);
     const taskFor = (w: number): WorkerTask => ({ profile: o.profile, impls: o.impls, seed: o.seed, worker: w, runs: shareOf(o.runs, o.workers, w), deadline: o.deadline, timeoutMs: o.timeoutMs, corpus: o.corpus, shrinkBudget: o.shrinkBudget, stopOnFinding: o.stopOnFinding });
 

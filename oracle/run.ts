@@ -51,7 +51,8 @@ export class Oracle {
     let compareMs = 0;
     const outcomes: (Outcome | null)[] = [];
 
-    const genesis = await Promise.all(this.impls.map((impl) => impl.genesis({ profile: c.profile, chainId: c.chainId, version: c.version })));
+    // A case with a pre-state starts every implementation from it (restore), others from genesis.
+    const genesis = await Promise.all(this.impls.map((impl) => (c.state ? impl.restore(c.state) : impl.genesis({ profile: c.profile, chainId: c.chainId, version: c.version }))));
     genesis.forEach((g, k) => (implMs[k] += g.elapsedMs));
     const failed = genesis.findIndex((g) => g.kind !== 'ok');
     if (failed >= 0) {
@@ -60,7 +61,7 @@ export class Oracle {
       const kind = g.kind === 'outcome' ? 'protocol-error' : g.kind;
       const other = failed === 0 ? 1 : failed;
       const [left, right] = failed === 0 ? [`${kind}: ${message}`, 'ok'] : ['ok', `${kind}: ${message}`];
-      const finding: Finding = { kind, field: 'genesis', left, right, checkpoint: 0, leftImpl: this.impls[0].name, rightImpl: this.impls[other].name };
+      const finding: Finding = { kind, field: c.state ? 'restore' : 'genesis', left, right, checkpoint: 0, leftImpl: this.impls[0].name, rightImpl: this.impls[other].name };
       return { finding, outcomes, checkpointsRun: 0, implMs, compareMs };
     }
 
