@@ -224,7 +224,7 @@ export class CaseBuilder {
       })),
     }));
     return {
-      ...p, blocks, slotDelta: Math.max(1, p.slotDelta), timeDelta: Math.max(1, p.timeDelta), wrongChain: 0, extraMessages: 0, byteBreak: null, encBreak: null,
+      ...p, sanitize: true, blocks, slotDelta: Math.max(1, p.slotDelta), timeDelta: Math.max(1, p.timeDelta), wrongChain: 0, extraMessages: 0, byteBreak: null, encBreak: null,
       feePerDaGas: mod(p.feePerDaGas), feePerL2Gas: mod(p.feePerL2Gas),
     };
   }

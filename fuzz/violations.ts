@@ -117,12 +117,12 @@ const all = (maxBlob: number): Violation[] => [
   model('E_TOO_MANY_BLOCKS', (cp, c) => {
     while (cp.blocks.length <= c.sizes.maxBlocksPerCheckpoint) {
       const prev = cp.blocks[cp.blocks.length - 1];
-      cp.blocks.push({ blockNumber: prev.blockNumber + 1, totalManaUsed: 0n, txs: [{ revertCode: 0, txHash: c.rng.field(P), transactionFee: 0n, noteHashes: [], nullifiers: [nonzero(c.rng)], l2ToL1Msgs: [], publicDataWrites: [], privateLogs: [], publicLogs: [], contractClassLog: null }] });
+      cp.blocks.push({ blockNumber: Math.min(0xffff_ffff, prev.blockNumber + 1), totalManaUsed: 0n, txs: [{ revertCode: 0, txHash: c.rng.field(P), transactionFee: 0n, noteHashes: [], nullifiers: [nonzero(c.rng)], l2ToL1Msgs: [], publicDataWrites: [], privateLogs: [], publicLogs: [], contractClassLog: null }] });
     }
   }),
   model('E_TOO_MANY_L1_TO_L2_MSGS', (cp, c) => over(cp.l1ToL2Messages, c.sizes.l1ToL2MsgsPerCheckpoint, () => c.rng.field(P))),
   model('E_EMPTY_BLOCK', (cp, c) => {
-    if (cp.blocks.length < 2) cp.blocks.push({ blockNumber: cp.blocks[0].blockNumber + 1, totalManaUsed: 0n, txs: [] });
+    if (cp.blocks.length < 2) cp.blocks.push({ blockNumber: Math.min(0xffff_ffff, cp.blocks[0].blockNumber + 1), totalManaUsed: 0n, txs: [] });
     else cp.blocks[1 + (c.at % (cp.blocks.length - 1))].txs = [];
   }),
   model('E_TOO_MANY_TXS', (cp, c) => {
@@ -167,10 +167,12 @@ const all = (maxBlob: number): Violation[] => [
   model('E_BLOCK_NUMBER', (cp, c) => {
     const i = c.at % cp.blocks.length;
     const wrong = cp.blocks[i].blockNumber + [1, -1, 2, 0x1_0000, -0x1_0000][c.v % 5];
-    cp.blocks[i].blockNumber = wrong >= 0 && wrong <= 0xffff_ffff && wrong !== cp.blocks[i].blockNumber ? wrong : cp.blocks[i].blockNumber + 1;
+    const n = cp.blocks[i].blockNumber;
+    cp.blocks[i].blockNumber = wrong >= 0 && wrong <= 0xffff_ffff && wrong !== n ? wrong : n === 0xffff_ffff ? n - 1 : n + 1;
   }),
   model('E_DUPLICATE_NULLIFIER', (cp, c) => {
     const ns = someTx(cp, c).nullifiers;
+    if (!ns.length) ns.push(nonzero(c.rng));
     if (ns.length < 2) ns.push(ns[0]);
     else ns[1 + (c.v % (ns.length - 1))] = ns[0];
   }),
@@ -180,7 +182,9 @@ const all = (maxBlob: number): Violation[] => [
     // An existing key (genesis or later), or one of an earlier tx of this checkpoint.
     const earlier = txs.slice(0, txs.indexOf(tx)).flatMap((t) => t.nullifiers);
     const pool = c.v % 2 === 0 && earlier.length ? earlier : c.nullifiers.filter((k) => k !== 0n);
-    if (pool.length) tx.nullifiers[c.at % tx.nullifiers.length] = pool[c.v % pool.length];
+    if (!pool.length) return;
+    if (tx.nullifiers.length) tx.nullifiers[c.at % tx.nullifiers.length] = pool[c.v % pool.length];
+    else tx.nullifiers.push(pool[c.v % pool.length]);
   }),
   blob('E_BLOB_EMPTY', () => []),
   // Zero padding past MAX_BLOB_FIELDS: nothing else is wrong with the fields.
