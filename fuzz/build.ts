@@ -90,6 +90,8 @@ export class CaseBuilder {
     if (target) {
       plan = { ...plan, form: target.stage === 'blob' ? 'blob' : target.stage === 'model' ? 'blocks' : plan.form, blobBreak: null, encBreak: null };
       if (target.code === 'E_TREE_FULL') plan = { ...plan, maximal: true };
+      // Rules about tx markers need a tx to break.
+      if (target.stage === 'blob' && plan.blocks.every((b) => b.txs.length === 0)) plan = { ...plan, blocks: [{ ...plan.blocks[0], txs: [syntheticTx(rng)] }, ...plan.blocks.slice(1)] };
     }
     const pending = { nullifiers: [] as bigint[], slots: [] as bigint[] };
 

@@ -21,7 +21,7 @@ export const TREES = ['noteHash', 'nullifier', 'publicData', 'l1ToL2', 'archive'
 export type TreeName = (typeof TREES)[number];
 
 /** How full a tree is: its genesis size, part way, or at an edge of its capacity. */
-export type Fill = 'genesis' | 'some' | 'twoBatches' | 'batch' | 'leaf' | 'full';
+export type Fill = 'genesis' | 'some' | 'twoBatches' | 'batch' | 'batchPlusOne' | 'leaf' | 'full';
 
 /** How the keys already in the indexed trees are spread. */
 export type KeySpread = 'random' | 'clustered' | 'edges';
@@ -55,7 +55,7 @@ export function preStateArb(profile: 'aztec' | 'small'): fc.Arbitrary<PreStatePl
   const edges = profile === 'small';
   return fc.record({
     focus: edges ? fc.oneof({ weight: 1, arbitrary: fc.constant(null) }, { weight: 3, arbitrary: fc.constantFrom(...TREES) }) : fc.constant(null),
-    edge: fc.constantFrom<Fill>('full', 'leaf', 'batch', 'twoBatches'),
+    edge: fc.constantFrom<Fill>('full', 'leaf', 'batch', 'batchPlusOne', 'twoBatches'),
     others: fc.array(fillArb(edges), { minLength: TREES.length, maxLength: TREES.length }),
     keys: fc.constantFrom<KeySpread>('random', 'clustered', 'edges'),
     blockNumber: maybe(nearArb(32)),
@@ -88,6 +88,8 @@ function leafCount(tree: TreeName, fill: Fill, profile: 'aztec' | 'small', rng: 
       return cap - 2 * step;
     case 'batch':
       return cap - step;
+    case 'batchPlusOne': // a batch is one leaf too many
+      return cap - step + 1;
     case 'leaf':
       return cap - 1;
     case 'full':
