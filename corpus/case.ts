@@ -31,6 +31,18 @@ const Meta = Schema.Struct({
       right: Schema.String,
       leftImpl: Schema.String,
       rightImpl: Schema.String,
+      /** Where a root divergence starts (oracle/localize.ts). */
+      localization: Schema.optional(
+        Schema.Struct({
+          checkpoint: Schema.Number,
+          tx: Schema.NullOr(Schema.Struct({ block: Schema.Number, index: Schema.Number, flat: Schema.Number })),
+          tree: Schema.NullOr(Schema.String),
+          leaf: Schema.NullOr(Schema.Number),
+          kind: Schema.String,
+          detail: Schema.String,
+          replays: Schema.Number,
+        }),
+      ),
     }),
   ),
 });

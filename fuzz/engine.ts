@@ -252,7 +252,9 @@ export class FuzzEngine {
     }
     const shrinkMs = performance.now() - t0;
     this.stats.shrinkMs += shrinkMs;
-    return { finding: best.r.finding!, reproducer: best.c, outcomes: best.r.outcomes, shrinkAttempts: attempts, shrinkMs };
+    // Where a root divergence starts (first tx, tree, leaf), on the shrunk reproducer.
+    const finding = await this.oracle.localize(best.c, best.r.finding!);
+    return { finding, reproducer: best.c, outcomes: best.r.outcomes, shrinkAttempts: attempts, shrinkMs };
   }
 
   async close(): Promise<void> {

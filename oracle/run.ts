@@ -7,12 +7,15 @@ import type { Case } from '../corpus/case.js';
 import type { Outcome } from '../core/schema.js';
 import type { CallResult, Implementation } from '../impls/implementation.js';
 import { compareResults, sharedCoverage, type Divergence } from './compare.js';
+import { describeLocalization, localize, type Localization } from './localize.js';
 
 export interface Finding extends Divergence {
   /** 1-based checkpoint index; 0 means genesis. */
   checkpoint: number;
   leftImpl: string;
   rightImpl: string;
+  /** Where a root divergence starts (tx, tree, leaf, execution or hashing): oracle/localize.ts. */
+  localization?: Localization;
 }
 
 export interface CaseResult {
@@ -34,7 +37,8 @@ export function findingSignature(f: Finding): string {
 
 export function describeFinding(f: Finding): string {
   const where = f.checkpoint === 0 ? 'genesis' : `checkpoint ${f.checkpoint}`;
-  return `${f.kind} divergence at ${where}, field ${f.field}: ${f.leftImpl} ${f.left} vs ${f.rightImpl} ${f.right}`;
+  const line = `${f.kind} divergence at ${where}, field ${f.field}: ${f.leftImpl} ${f.left} vs ${f.rightImpl} ${f.right}`;
+  return f.localization ? `${line}\n  ${describeLocalization(f.localization)}` : line;
 }
 
 export class Oracle {
@@ -79,6 +83,19 @@ export class Oracle {
       if (finding) return { finding, outcomes, checkpointsRun: i + 1, implMs, compareMs };
     }
     return { finding: null, outcomes, checkpointsRun: c.checkpoints.length, implMs, compareMs };
+  }
+
+  /**
+   * The finding with its root cause localized (root divergences only; others come back as they
+   * are). Replays prefixes of the case through the two implementations involved, so it leaves
+   * them in an arbitrary state: the next run() resets them.
+   */
+  async localize(c: Case, finding: Finding): Promise<Finding> {
+    const left = this.impls.find((i) => i.name === finding.leftImpl);
+    const right = this.impls.find((i) => i.name === finding.rightImpl);
+    if (!left || !right || finding.kind !== 'root') return finding;
+    const localization = await localize(left, right, c, finding);
+    return localization ? { ...finding, localization } : finding;
   }
 
   private async applyAll(bytes: Uint8Array): Promise<CallResult[]> {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { caseOf, listCaseFiles, readCaseFile, writeCaseFile, type Case } from '../../corpus/case.js';
 import { describeFinding } from '../../oracle/run.js';
+import { SPEC_ERROR_CODES } from '../../fuzz/codes.js';
 import type { EngineFinding, EngineStats } from '../../fuzz/engine.js';
 import { FuzzRun } from '../../fuzz/pool.js';
 import { makeImplementations, parseImplementationList } from '../implementations.js';
@@ -33,6 +34,24 @@ async function preflight(impls: string, profile: 'aztec' | 'small', timeoutMs: n
   } finally {
     await Promise.all(instances.map((i) => i.close()));
   }
+}
+
+/**
+ * Every spec error code with how often it was reached (0 included, so a blind spot shows), then
+ * `accepted`, then anything else an implementation answered.
+ */
+function outcomeCounts(counts: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = { accepted: counts.accepted ?? 0 };
+  for (const code of SPEC_ERROR_CODES) out[code] = counts[code] ?? 0;
+  for (const [k, v] of Object.entries(counts)) if (!(k in out)) out[k] = v;
+  return out;
+}
+
+function outcomeSummary(counts: Record<string, number>): string {
+  const all = outcomeCounts(counts);
+  const missed = SPEC_ERROR_CODES.filter((c) => all[c] === 0);
+  const reached = Object.entries(all).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`);
+  return `outcomes per checkpoint: ${reached.join(', ')}\n${missed.length ? `never reached (${missed.length} of ${SPEC_ERROR_CODES.length} codes): ${missed.join(', ')}` : `every one of the ${SPEC_ERROR_CODES.length} spec error codes reached`}`;
 }
 
 function rate(n: number, ms: number): string {
@@ -142,6 +161,7 @@ async function run(args: string[]): Promise<number> {
     casesPerSecond: Number(rate(s.cases, s.elapsedMs)),
     checkpointsPerSecond: Number(rate(s.checkpoints, s.elapsedMs)),
     corpus: corpus.length + novel,
+    outcomes: outcomeCounts(s.outcomes),
     timeMs: { generation: Math.round(s.genMs), ...Object.fromEntries(Object.entries(s.implMs).map(([k, v]) => [k, Math.round(v)])), comparison: Math.round(s.compareMs), shrinking: Math.round(s.shrinkMs) },
     divergences: found.map(({ f, file }) => ({ ...f.finding, description: describeFinding(f.finding), reproducer: file, reproducerCheckpoints: f.reproducer.checkpoints.length, worker: f.worker, iteration: f.iteration })),
   };
@@ -151,8 +171,9 @@ async function run(args: string[]): Promise<number> {
       time: s.elapsedMs / 1000,
       failure: found.length ? { message: `${found.length} divergence(s)`, details: found.map(({ f, file }) => `${describeFinding(f.finding)} (${file})`).join('\n') } : undefined,
     },
-    ...found.map(({ f, file }) => ({ name: `divergence: ${f.finding.kind} at ${f.finding.field}`, time: f.shrinkMs / 1000, failure: { message: describeFinding(f.finding), details: `reproducer ${file}\nreplay: difftower replay ${file}` } })),
+    ...found.map(({ f, file }) => ({ name: `divergence: ${f.finding.kind} at ${f.finding.field}`, time: f.shrinkMs / 1000, failure: { message: describeFinding(f.finding), details: `${describeFinding(f.finding)}\nreproducer ${file}\nreplay: difftower replay ${file}` } })),
   ];
+  if (!values.quiet) progress.note(outcomeSummary(s.outcomes));
   finish(
     format,
     values['report-file'],
