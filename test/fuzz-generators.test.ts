@@ -21,7 +21,9 @@ import { breakEncoding, type EncBreak, type ItemKind } from '../fuzz/encoding.js
 import { FuzzEngine } from '../fuzz/engine.js';
 import { casePlanArb, type CasePlan, type CheckpointPlan } from '../fuzz/plan.js';
 import { buildPreState, preStateArb, TREES, type Fill, type PreStatePlan } from '../fuzz/prestate.js';
-import { violationsFor } from '../fuzz/violations.js';
+import { TARGETED_CODES, violationsFor } from '../fuzz/violations.js';
+import { SPEC_ERROR_CODES } from '../fuzz/codes.js';
+import { readFileSync } from 'node:fs';
 
 const rustModule = join(import.meta.dirname, '..', 'dist/rust-wasm/stf.js');
 const opened: Implementation[] = [];
@@ -45,6 +47,14 @@ async function outcomes(impl: Implementation, c: { profile: 'small' | 'aztec'; c
 }
 
 describe('targeted violations', () => {
+  it('cover every error code of spec §7 (and the report lists exactly those)', () => {
+    const spec = readFileSync(join(import.meta.dirname, '..', 'spec/STF.md'), 'utf8');
+    const section7 = spec.slice(spec.indexOf('## 7. Validity rules'), spec.indexOf('## 8. Serialization'));
+    const inSpec = [...new Set([...section7.matchAll(/`(E_[A-Z0-9_]+)`/g)].map((m) => m[1]))].sort();
+    expect([...SPEC_ERROR_CODES].sort()).toEqual(inSpec);
+    expect([...TARGETED_CODES].sort()).toEqual(inSpec);
+  });
+
   const profile = 'small';
   const builder = new CaseBuilder(profile);
   const violations = violationsFor(profile);
