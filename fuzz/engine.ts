@@ -244,7 +244,9 @@ export class FuzzEngine {
 
     // Case-level pass: the checkpoints after the divergent one never matter.
     const cut = (x: Case, n: number): Case => ({ ...x, checkpoints: x.checkpoints.slice(0, n) });
-    if (best.c.checkpoints.length > best.r.checkpointsRun) best = { c: cut(best.c, best.r.checkpointsRun), r: best.r };
+    // (A case keeps one checkpoint even when the finding is at restore, before any: the format needs one.)
+    const keep = Math.max(1, best.r.checkpointsRun);
+    if (best.c.checkpoints.length > keep) best = { c: cut(best.c, keep), r: best.r };
     // Then each earlier checkpoint, once; this pass has its own small budget (one try each).
     for (let i = best.c.checkpoints.length - 2; i >= 0 && performance.now() <= until; i--) {
       if (i >= best.c.checkpoints.length - 1) continue;
