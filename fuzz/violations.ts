@@ -87,12 +87,16 @@ function frSetters(cp: Cp): ((v: bigint) => void)[] {
 const model = (code: string, apply: (cp: Cp, c: ModelContext) => void): Violation => ({ code, stage: 'model', apply });
 const blob = (code: string, apply: (fields: bigint[], at: number, v: number) => bigint[] | null): Violation => ({ code, stage: 'blob', apply });
 
-/** A value `≤ last` for a sequencing check: equal, one below, or one above `last - 2^k` (a truncating comparison takes it for larger). */
+/**
+ * A value `≤ last` for a sequencing check: mostly equal (the edge a dropped or `<`-for-`≤` rule
+ * misses), else one below, or one above `last - 2^k` (a comparison on the low k bits takes it for
+ * larger).
+ */
 function notAfter(last: bigint, v: number): bigint {
-  const ks = [0, 8, 16, 32, 53, 64, 128];
-  const k = ks[v % ks.length];
-  if (k === 0) return v % 2 === 0 ? last : last > 0n ? last - 1n : 0n;
-  const t = last + 1n - (1n << BigInt(k));
+  const variant = v % 8;
+  if (variant < 3) return last;
+  if (variant === 3) return last > 0n ? last - 1n : 0n;
+  const t = last + 1n - (1n << BigInt([8, 32, 64, 128][variant - 4]));
   return t >= 0n ? t : last;
 }
 
