@@ -11,6 +11,7 @@ import type { Case } from '../corpus/case.js';
 import type { Implementation } from '../impls/implementation.js';
 import { findingSignature, Oracle, type CaseResult, type Finding } from '../oracle/run.js';
 import { CaseBuilder } from './build.js';
+import { StfCoverage } from './coverage.js';
 import { mutateCase } from './mutate.js';
 import { casePlanArb, mutationPlanArb, type CasePlan, type MutationPlan } from './plan.js';
 
@@ -33,6 +34,8 @@ export interface EngineOptions {
   /** Stop at the first finding (tests and `--stop-on-finding`). */
   stopOnFinding?: boolean;
   maxCorpus?: number;
+  /** Also keep cases that execute a block of the TS STF no earlier case executed (fuzz/coverage.ts). */
+  coverage?: boolean;
   onFinding?: (f: EngineFinding) => void;
   onNovel?: (c: Case) => void;
   onProgress?: (s: EngineStats) => void;
@@ -61,6 +64,8 @@ export interface EngineStats {
    * A code that stays at 0 is a blind spot of the generator.
    */
   outcomes: Record<string, number>;
+  /** With coverage guidance: blocks of the TS STF first executed by a drawn case. */
+  coverageBlocks: number;
 }
 
 export interface EngineFinding {
@@ -99,6 +104,7 @@ export class FuzzEngine {
   private readonly seen = new Set<string>();
   private readonly genArb: fc.Arbitrary<CasePlan>;
   private stopped = false;
+  private readonly coverage: StfCoverage | null;
   readonly stats: EngineStats;
 
   constructor(private readonly opts: EngineOptions) {
@@ -106,7 +112,8 @@ export class FuzzEngine {
     this.builder = new CaseBuilder(opts.profile);
     this.corpus = [...(opts.corpus ?? [])].filter((c) => c.profile === opts.profile);
     this.genArb = casePlanArb(opts.profile);
-    this.stats = { worker: opts.worker ?? 0, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: this.corpus.length, genMs: 0, implMs: Object.fromEntries(opts.impls.map((i) => [i.name, 0])), compareMs: 0, shrinkMs: 0, elapsedMs: 0, outcomes: {} };
+    this.stats = { worker: opts.worker ?? 0, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: this.corpus.length, genMs: 0, implMs: Object.fromEntries(opts.impls.map((i) => [i.name, 0])), compareMs: 0, shrinkMs: 0, elapsedMs: 0, outcomes: {}, coverageBlocks: 0 };
+    this.coverage = opts.coverage ? new StfCoverage() : null;
   }
 
   /** Asks the loop to finish after the current case (e.g. on SIGINT). */
@@ -131,6 +138,7 @@ export class FuzzEngine {
     const mrng = new fc.Random(xoroshiro128plus(mix(o.seed, o.worker ?? 0)));
     const mutationRate = o.mutationRate ?? 0.3;
     let lastProgress = started;
+    await this.coverage?.start();
     for (let it = 0; !this.stopped; it++) {
       if (o.runs !== undefined && it >= o.runs) break;
       if (o.deadline !== undefined && Date.now() >= o.deadline) break;
@@ -143,7 +151,10 @@ export class FuzzEngine {
       const c = this.build(drawn.kind, drawn.value.value);
       this.stats.genMs += performance.now() - t0;
 
+      await this.coverage?.reset();
       const r = await this.oracle.run(c);
+      const newBlocks = (await this.coverage?.novel()) ?? false;
+      this.stats.coverageBlocks = this.coverage?.blocks ?? 0;
       this.stats.cases++;
       this.account(r);
       for (const out of r.outcomes) {
@@ -159,7 +170,7 @@ export class FuzzEngine {
           o.onFinding?.({ ...found, signature, originalCheckpoints: r.checkpointsRun, iteration: it, worker: o.worker ?? 0, execsToFind: it + 1, msToFind: t0 - started + (performance.now() - t0) - found.shrinkMs });
           if (o.stopOnFinding) break;
         }
-      } else if (this.isNovel(c, r)) {
+      } else if (this.isNovel(c, r) || newBlocks) {
         if (this.corpus.length < (o.maxCorpus ?? 2000)) {
           this.corpus.push(c);
           this.stats.corpusSize = this.corpus.length;
@@ -174,6 +185,7 @@ export class FuzzEngine {
       }
     }
     this.stats.elapsedMs = performance.now() - started;
+    await this.coverage?.stop();
     return this.stats;
   }
 

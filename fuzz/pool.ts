@@ -21,6 +21,7 @@ export interface FuzzRunOptions {
   corpus: Case[];
   shrinkBudget?: number;
   stopOnFinding?: boolean;
+  coverage?: boolean;
   onProgress?: (total: EngineStats, perWorker: EngineStats[]) => void;
   onNovel?: (c: Case) => void;
   /** Called once per distinct finding (first worker to report a signature wins). */
@@ -38,6 +39,7 @@ export interface WorkerTask {
   corpus: Case[];
   shrinkBudget?: number;
   stopOnFinding?: boolean;
+  coverage?: boolean;
 }
 
 export type WorkerMessage =
@@ -52,12 +54,12 @@ export function engineFor(task: WorkerTask, hooks: Pick<EngineOptions, 'onProgre
   return new FuzzEngine({
     profile: task.profile, seed: task.seed, worker: task.worker, runs: task.runs, deadline: task.deadline,
     impls: makeImplementations(task.impls, task.timeoutMs), corpus: task.corpus, shrinkBudget: task.shrinkBudget,
-    stopOnFinding: task.stopOnFinding, progressEveryMs: 250, ...hooks,
+    stopOnFinding: task.stopOnFinding, coverage: task.coverage, progressEveryMs: 250, ...hooks,
   });
 }
 
 export function sumStats(all: EngineStats[]): EngineStats {
-  const total: EngineStats = { worker: -1, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: 0, genMs: 0, implMs: {}, compareMs: 0, shrinkMs: 0, elapsedMs: 0, outcomes: {} };
+  const total: EngineStats = { worker: -1, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: 0, genMs: 0, implMs: {}, compareMs: 0, shrinkMs: 0, elapsedMs: 0, outcomes: {}, coverageBlocks: 0 };
   for (const s of all) {
     total.cases += s.cases;
     total.execs += s.execs;
@@ -67,6 +69,7 @@ export function sumStats(all: EngineStats[]): EngineStats {
     total.compareMs += s.compareMs;
     total.shrinkMs += s.shrinkMs;
     total.elapsedMs = Math.max(total.elapsedMs, s.elapsedMs);
+    total.coverageBlocks += s.coverageBlocks ?? 0;
     for (const [k, v] of Object.entries(s.implMs)) total.implMs[k] = (total.implMs[k] ?? 0) + v;
     for (const [k, v] of Object.entries(s.outcomes ?? {})) total.outcomes[k] = (total.outcomes[k] ?? 0) + v;
   }
@@ -103,9 +106,9 @@ export class FuzzRun {
   /** Runs to completion; resolves with the merged statistics and the number of distinct findings. */
   async run(): Promise<{ stats: EngineStats; findings: number }> {
     const o = this.opts;
-    const stats: EngineStats[] = Array.from({ length: o.workers }, (_, w) => ({ worker: w, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: o.corpus.length, genMs: 0, implMs: {}, compareMs: 0, shrinkMs: 0, elapsedMs: 0, outcomes: {} }));
+    const stats: EngineStats[] = Array.from({ length: o.workers }, (_, w) => ({ worker: w, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: o.corpus.length, genMs: 0, implMs: {}, compareMs: 0, shrinkMs: 0, elapsedMs: 0, outcomes: {}, coverageBlocks: 0 }));
     const progress = () => o.onProgress?.(sumStats(stats), stats);
-    const taskFor = (w: number): WorkerTask => ({ profile: o.profile, impls: o.impls, seed: o.seed, worker: w, runs: shareOf(o.runs, o.workers, w), deadline: o.deadline, timeoutMs: o.timeoutMs, corpus: o.corpus, shrinkBudget: o.shrinkBudget, stopOnFinding: o.stopOnFinding });
+    const taskFor = (w: number): WorkerTask => ({ profile: o.profile, impls: o.impls, seed: o.seed, worker: w, runs: shareOf(o.runs, o.workers, w), deadline: o.deadline, timeoutMs: o.timeoutMs, corpus: o.corpus, shrinkBudget: o.shrinkBudget, stopOnFinding: o.stopOnFinding, coverage: o.coverage });
 
     if (o.workers === 1) {
       this.engine = engineFor(taskFor(0), {

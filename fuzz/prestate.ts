@@ -2,7 +2,8 @@
 // state file of spec §8 that every implementation restores). From genesis some edges are out of
 // reach in a short case: in `small` the L1-to-L2 tree is full after 8 checkpoints, long before the
 // others, so four trees never reach capacity; slots and block numbers stay tiny. A pre-state puts
-// one tree (rarely several) at, one leaf from, or one batch from its capacity, scatters existing
+// one tree (rarely several) at, one leaf from, or one or two batches from its capacity (only states
+// a chain can reach: trees that grow by padded batches stay aligned to them), scatters existing
 // keys so that new keys land next to them, and puts the last block's number, slot and timestamp
 // around a power of two; the case's checkpoints then cross those edges.
 //
@@ -21,7 +22,7 @@ export const TREES = ['noteHash', 'nullifier', 'publicData', 'l1ToL2', 'archive'
 export type TreeName = (typeof TREES)[number];
 
 /** How full a tree is: its genesis size, part way, or at an edge of its capacity. */
-export type Fill = 'genesis' | 'some' | 'twoBatches' | 'batch' | 'batchPlusOne' | 'leaf' | 'full';
+export type Fill = 'genesis' | 'some' | 'twoBatches' | 'batch' | 'leaf' | 'full';
 
 /** How the keys already in the indexed trees are spread. */
 export type KeySpread = 'random' | 'clustered' | 'edges';
@@ -55,7 +56,7 @@ export function preStateArb(profile: 'aztec' | 'small'): fc.Arbitrary<PreStatePl
   const edges = profile === 'small';
   return fc.record({
     focus: edges ? fc.oneof({ weight: 1, arbitrary: fc.constant(null) }, { weight: 3, arbitrary: fc.constantFrom(...TREES) }) : fc.constant(null),
-    edge: fc.constantFrom<Fill>('full', 'leaf', 'batch', 'batchPlusOne', 'twoBatches'),
+    edge: fc.constantFrom<Fill>('full', 'leaf', 'batch', 'twoBatches'),
     others: fc.array(fillArb(edges), { minLength: TREES.length, maxLength: TREES.length }),
     keys: fc.constantFrom<KeySpread>('random', 'clustered', 'edges'),
     blockNumber: maybe(nearArb(32)),
@@ -79,6 +80,13 @@ function leafCount(tree: TreeName, fill: Fill, profile: 'aztec' | 'small', rng: 
   const height = TREE_HEIGHTS[profile][tree];
   const cap = height > 20 ? base + 256 : 2 ** height; // `aztec`: never near capacity
   const step = stepOf(tree, profile);
+  // Only states a chain can reach: a tree that grows by padded batches holds base + k * step
+  // leaves, so "one leaf from capacity" there is the same state as "one batch from capacity".
+  const reachable = (n: number) => base + Math.floor((Math.min(n, cap) - base) / step) * step;
+  return reachable(rawCount(fill, base, cap, step, rng));
+}
+
+function rawCount(fill: Fill, base: number, cap: number, step: number, rng: Rng): number {
   switch (fill) {
     case 'genesis':
       return base;
@@ -88,8 +96,6 @@ function leafCount(tree: TreeName, fill: Fill, profile: 'aztec' | 'small', rng: 
       return cap - 2 * step;
     case 'batch':
       return cap - step;
-    case 'batchPlusOne': // a batch is one leaf too many
-      return cap - step + 1;
     case 'leaf':
       return cap - 1;
     case 'full':

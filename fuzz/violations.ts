@@ -134,11 +134,13 @@ const all = (maxBlob: number): Violation[] => [
     while (b.txs.length <= c.sizes.maxTxsPerBlock) b.txs.push({ revertCode: 0, txHash: c.rng.field(P), transactionFee: 0n, noteHashes: [], nullifiers: [nonzero(c.rng)], l2ToL1Msgs: [], publicDataWrites: [], privateLogs: [], publicLogs: [], contractClassLog: null });
   }),
   model('E_MANA_OUT_OF_RANGE', (cp, c) => {
-    const k = 48 + (c.v % 17); // 2^48 .. 2^64, around each
-    const v = (1n << BigInt(k)) + BigInt((c.v >> 5) % 3) - 1n;
+    // Mostly exactly 2^48; else around a power of two up to 2^64.
+    const k = c.v % 3 === 0 ? 48 + (c.v % 17) : 48;
+    const v = (1n << BigInt(k)) + (k === 48 ? 0n : BigInt((c.v >> 5) % 3) - 1n);
     someBlock(cp, c).totalManaUsed = v < 1n << 48n ? 1n << 48n : v > U64_MAX ? U64_MAX : v;
   }),
-  model('E_BAD_REVERT_CODE', (cp, c) => void (someTx(cp, c).revertCode = [4, 5, 127, 128, 255][c.v % 5])),
+  // The first value past a bound is the most common pick throughout: it is where off-by-one bounds differ.
+  model('E_BAD_REVERT_CODE', (cp, c) => void (someTx(cp, c).revertCode = [4, 4, 4, 5, 127, 128, 255][c.v % 7])),
   model('E_TOO_MANY_NOTE_HASHES', (cp, c) => over(someTx(cp, c).noteHashes, c.sizes.maxNoteHashesPerTx, () => nonzero(c.rng))),
   model('E_TOO_MANY_NULLIFIERS', (cp, c) => over(someTx(cp, c).nullifiers, c.sizes.maxNullifiersPerTx, () => nonzero(c.rng))),
   model('E_TOO_MANY_L2_TO_L1_MSGS', (cp, c) => over(someTx(cp, c).l2ToL1Msgs, c.sizes.maxL2ToL1MsgsPerTx, () => nonzero(c.rng))),
@@ -155,13 +157,13 @@ const all = (maxBlob: number): Violation[] => [
   }),
   model('E_BAD_PRIVATE_LOG_LENGTH', (cp, c) => {
     const logs = someTx(cp, c).privateLogs;
-    const bad = c.v % 2 === 0 ? [] : Array.from({ length: c.sizes.privateLogSizeInFields + 1 }, () => c.rng.field(P));
+    const bad = c.v % 3 === 0 ? [] : Array.from({ length: c.sizes.privateLogSizeInFields + 1 }, () => c.rng.field(P));
     if (logs.length) logs[c.v % logs.length] = bad;
     else logs.push(bad);
   }),
   model('E_PUBLIC_LOGS_TOO_LONG', (cp, c) => over(someTx(cp, c).publicLogs, c.sizes.maxPublicLogsLength, () => c.rng.field(P))),
   model('E_BAD_CONTRACT_CLASS_LOG_LENGTH', (cp, c) => {
-    const n = c.v % 2 === 0 ? 0 : c.sizes.contractClassLogSizeInFields + 1;
+    const n = c.v % 3 === 0 ? 0 : c.sizes.contractClassLogSizeInFields + 1;
     someTx(cp, c).contractClassLog = { contractAddress: c.rng.field(P), fields: Array.from({ length: n }, () => c.rng.field(P)) };
   }),
   model('E_CHAIN_ID', (cp, c) => void (cp.header.chainId = (cp.header.chainId + [1n, P - 1n, 1n << 64n][c.v % 3]) % P)),
@@ -213,7 +215,7 @@ const all = (maxBlob: number): Violation[] => [
   blob('E_BLOB_BAD_REVERT_CODE', (f, at, v) => {
     const tx = markerIndices(f, isTxStartMarker);
     if (!tx.length) return null;
-    setPart(f, tx[at % tx.length], 32, 8, BigInt([4, 5, 128, 255][v % 4]));
+    setPart(f, tx[at % tx.length], 32, 8, BigInt([4, 4, 4, 5, 128, 255][v % 6]));
     return f;
   }),
   blob('E_BLOB_BAD_END_STATE_FIELD', (f, at, v) => {

@@ -74,6 +74,7 @@ async function run(args: string[]): Promise<number> {
       'report-file': { type: 'string' },
       timeout: { type: 'string' },
       'stop-on-finding': { type: 'boolean' },
+      coverage: { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
     },
   });
@@ -112,6 +113,7 @@ async function run(args: string[]): Promise<number> {
     timeoutMs,
     corpus,
     stopOnFinding: values['stop-on-finding'],
+    coverage: values.coverage,
     onProgress: (total) => progress.update(line(total)),
     onNovel: (c) => {
       novel++;
@@ -161,6 +163,7 @@ async function run(args: string[]): Promise<number> {
     casesPerSecond: Number(rate(s.cases, s.elapsedMs)),
     checkpointsPerSecond: Number(rate(s.checkpoints, s.elapsedMs)),
     corpus: corpus.length + novel,
+    coverageGuidance: values.coverage ? { stfBlocksReached: s.coverageBlocks } : null,
     outcomes: outcomeCounts(s.outcomes),
     timeMs: { generation: Math.round(s.genMs), ...Object.fromEntries(Object.entries(s.implMs).map(([k, v]) => [k, Math.round(v)])), comparison: Math.round(s.compareMs), shrinking: Math.round(s.shrinkMs) },
     divergences: found.map(({ f, file }) => ({ ...f.finding, description: describeFinding(f.finding), reproducer: file, reproducerCheckpoints: f.reproducer.checkpoints.length, worker: f.worker, iteration: f.iteration })),
@@ -187,9 +190,11 @@ export const fuzzCommand: Command = {
   name: 'fuzz',
   help: `fuzz     [--impls LIST] [--profile small|aztec] [--seed S] [--runs N | --duration 60s]
                      [--workers N] [--corpus DIR] [--findings DIR] [--report json|junit]
-                     [--report-file PATH] [--timeout SECONDS] [--stop-on-finding] [--quiet]
+                     [--report-file PATH] [--timeout SECONDS] [--stop-on-finding] [--coverage] [--quiet]
                      Differential fuzzing (default: ts,rust on 'small' for 60s on all cores).
                      Each divergence is shrunk and saved to --findings (difftower-findings/).
+                     --coverage: also keep cases that run a new block of the TS STF (V8 coverage).
+                     The summary counts every outcome code reached (0: a blind spot).
                      Exit 0 only with zero divergences.`,
   run,
 };
