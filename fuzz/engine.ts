@@ -36,6 +36,8 @@ export interface EngineOptions {
   maxCorpus?: number;
   /** Also keep cases that execute a block of the TS STF no earlier case executed (fuzz/coverage.ts). */
   coverage?: boolean;
+  /** Generate cases that start from a pre-state (default true; false when an implementation cannot restore). */
+  preStates?: boolean;
   onFinding?: (f: EngineFinding) => void;
   onNovel?: (c: Case) => void;
   onProgress?: (s: EngineStats) => void;
@@ -111,7 +113,7 @@ export class FuzzEngine {
     this.oracle = new Oracle(opts.impls);
     this.builder = new CaseBuilder(opts.profile);
     this.corpus = [...(opts.corpus ?? [])].filter((c) => c.profile === opts.profile);
-    this.genArb = casePlanArb(opts.profile);
+    this.genArb = casePlanArb(opts.profile, undefined, { preStates: opts.preStates });
     this.stats = { worker: opts.worker ?? 0, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: this.corpus.length, genMs: 0, implMs: Object.fromEntries(opts.impls.map((i) => [i.name, 0])), compareMs: 0, shrinkMs: 0, elapsedMs: 0, outcomes: {}, coverageBlocks: 0 };
     this.coverage = opts.coverage ? new StfCoverage() : null;
   }

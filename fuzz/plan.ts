@@ -274,10 +274,11 @@ function checkpointArb(profile: 'aztec' | 'small', lim: PlanLimits): fc.Arbitrar
   });
 }
 
-export function casePlanArb(profile: 'aztec' | 'small', lim: PlanLimits = planLimits(profile)): fc.Arbitrary<CasePlan> {
+/** `preStates: false` for implementations that cannot restore a state: every case starts at genesis. */
+export function casePlanArb(profile: 'aztec' | 'small', lim: PlanLimits = planLimits(profile), opts: { preStates?: boolean } = {}): fc.Arbitrary<CasePlan> {
   // size 'max': long sequences are as likely as short ones, since depth is what fills trees.
   return fc.record({
-    pre: fc.oneof({ weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: preStateArb(profile) }),
+    pre: opts.preStates === false ? fc.constant(null) : fc.oneof({ weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: preStateArb(profile) }),
     checkpoints: fc.array(checkpointArb(profile, lim), { minLength: 1, maxLength: lim.maxCheckpoints, size: 'max' }),
   });
 }

@@ -22,6 +22,7 @@ export interface FuzzRunOptions {
   shrinkBudget?: number;
   stopOnFinding?: boolean;
   coverage?: boolean;
+  preStates?: boolean;
   onProgress?: (total: EngineStats, perWorker: EngineStats[]) => void;
   onNovel?: (c: Case) => void;
   /** Called once per distinct finding (first worker to report a signature wins). */
@@ -40,6 +41,7 @@ export interface WorkerTask {
   shrinkBudget?: number;
   stopOnFinding?: boolean;
   coverage?: boolean;
+  preStates?: boolean;
 }
 
 export type WorkerMessage =
@@ -54,7 +56,7 @@ export function engineFor(task: WorkerTask, hooks: Pick<EngineOptions, 'onProgre
   return new FuzzEngine({
     profile: task.profile, seed: task.seed, worker: task.worker, runs: task.runs, deadline: task.deadline,
     impls: makeImplementations(task.impls, task.timeoutMs), corpus: task.corpus, shrinkBudget: task.shrinkBudget,
-    stopOnFinding: task.stopOnFinding, coverage: task.coverage, progressEveryMs: 250, ...hooks,
+    stopOnFinding: task.stopOnFinding, coverage: task.coverage, preStates: task.preStates, progressEveryMs: 250, ...hooks,
   });
 }
 
@@ -108,7 +110,7 @@ export class FuzzRun {
     const o = this.opts;
     const stats: EngineStats[] = Array.from({ length: o.workers }, (_, w) => ({ worker: w, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: o.corpus.length, genMs: 0, implMs: {}, compareMs: 0, shrinkMs: 0, elapsedMs: 0, outcomes: {}, coverageBlocks: 0 }));
     const progress = () => o.onProgress?.(sumStats(stats), stats);
-    const taskFor = (w: number): WorkerTask => ({ profile: o.profile, impls: o.impls, seed: o.seed, worker: w, runs: shareOf(o.runs, o.workers, w), deadline: o.deadline, timeoutMs: o.timeoutMs, corpus: o.corpus, shrinkBudget: o.shrinkBudget, stopOnFinding: o.stopOnFinding, coverage: o.coverage });
+    const taskFor = (w: number): WorkerTask => ({ profile: o.profile, impls: o.impls, seed: o.seed, worker: w, runs: shareOf(o.runs, o.workers, w), deadline: o.deadline, timeoutMs: o.timeoutMs, corpus: o.corpus, shrinkBudget: o.shrinkBudget, stopOnFinding: o.stopOnFinding, coverage: o.coverage, preStates: o.preStates });
 
     if (o.workers === 1) {
       this.engine = engineFor(taskFor(0), {

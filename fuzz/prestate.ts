@@ -156,10 +156,12 @@ export function buildPreState(plan: PreStatePlan, profile: 'aztec' | 'small', de
     ...slotKeys.map((s) => [s, rng.field(P)] as [bigint, bigint]),
   ];
   const archive = appended(count('archive'), 1_000_000);
+  // At most two below the largest value: the case's checkpoints then reach the maximum and cross
+  // it, instead of starting where no checkpoint can follow.
   const last = {
-    blockNumber: plan.blockNumber ? Number(nearValue(plan.blockNumber, 1n, U32_MAX)) : archive.length - 1,
-    slotNumber: plan.slot ? nearValue(plan.slot, 1n, P - 1n) : BigInt(archive.length - 1) * 2n,
-    timestamp: plan.timestamp ? nearValue(plan.timestamp, 1n, U64_MAX) : BigInt(archive.length - 1) * 12n,
+    blockNumber: plan.blockNumber ? Number(nearValue(plan.blockNumber, 1n, U32_MAX - 2n)) : archive.length - 1,
+    slotNumber: plan.slot ? nearValue(plan.slot, 1n, P - 3n) : BigInt(archive.length - 1) * 2n,
+    timestamp: plan.timestamp ? nearValue(plan.timestamp, 1n, U64_MAX - 2n) : BigInt(archive.length - 1) * 12n,
   };
   const file: ChainStateFile = {
     v: 1,

@@ -243,10 +243,10 @@ const all = (maxBlob: number): Violation[] => [
   blob('E_END_STATE_MISMATCH', (f, at, v) => {
     const ends = markerIndices(f, isBlockEndMarker);
     if (!ends.length) return null;
-    const i = ends[at % ends.length];
-    // A root (lastArchive, note hash, nullifier, public data; first block: L1-to-L2), or a next index.
+    // A root (lastArchive, note hash, nullifier, public data; the first block's L1-to-L2), or a next index.
     const which = v % 6;
-    if (which < 4 || (which === 4 && i === ends[0])) f[i + 2 + which] = (f[i + 2 + which] + 1n) % P;
+    const i = which === 4 ? ends[0] : ends[at % ends.length];
+    if (which < 5) f[i + 2 + which] = (f[i + 2 + which] + 1n) % P;
     else setPart(f, i + 1, 48 + 40 * (v % 2), 40, part(f[i + 1], 48 + 40 * (v % 2), 40) + 1n);
     return f;
   }),

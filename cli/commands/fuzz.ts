@@ -9,6 +9,8 @@ import { parseArgs } from 'node:util';
 import { caseOf, listCaseFiles, readCaseFile, writeCaseFile, type Case } from '../../corpus/case.js';
 import { describeFinding } from '../../oracle/run.js';
 import { SPEC_ERROR_CODES } from '../../fuzz/codes.js';
+import { buildPreState } from '../../fuzz/prestate.js';
+import { encodeChainState } from '../../core/codec.js';
 import type { EngineFinding, EngineStats } from '../../fuzz/engine.js';
 import { FuzzRun } from '../../fuzz/pool.js';
 import { makeImplementations, parseImplementationList } from '../implementations.js';
@@ -22,15 +24,23 @@ function loadCorpus(dirs: string[], profile: 'aztec' | 'small'): Case[] {
   return dirs.flatMap((d) => listCaseFiles(d).map((f) => caseOf(readCaseFile(f)))).filter((c) => c.profile === profile);
 }
 
-/** Every implementation must start and reach genesis before the run: otherwise exit 4, not a finding storm. */
-async function preflight(impls: string, profile: 'aztec' | 'small', timeoutMs: number): Promise<string[]> {
+/**
+ * Every implementation must start and reach genesis before the run: otherwise exit 4, not a finding
+ * storm. Each must also restore a generated state, or no case starts from a pre-state (an
+ * implementation without `restore` would otherwise diverge on half the cases).
+ */
+async function preflight(impls: string, profile: 'aztec' | 'small', timeoutMs: number): Promise<{ names: string[]; noRestore: string[] }> {
   const instances = makeImplementations(impls, timeoutMs);
+  const probe = encodeChainState(buildPreState({ focus: null, edge: 'full', others: [], keys: 'random', blockNumber: null, slot: null, timestamp: null, chainId: null, version: null, seed: 1 }, profile, { chainId: 31337n, version: 1n }).file);
   try {
+    const noRestore: string[] = [];
     for (const impl of instances) {
       const g = await impl.genesis({ profile, chainId: 31337n, version: 1n });
       if (g.kind !== 'ok') throw new EnvironmentError(`implementation '${impl.name}' failed to start: ${'message' in g ? g.message : g.kind}`);
+      const r = await impl.restore(probe);
+      if (r.kind !== 'ok') noRestore.push(`${impl.name} (${'message' in r ? r.message : r.kind})`);
     }
-    return instances.map((i) => i.name);
+    return { names: instances.map((i) => i.name), noRestore };
   } finally {
     await Promise.all(instances.map((i) => i.close()));
   }
@@ -93,8 +103,9 @@ async function run(args: string[]): Promise<number> {
   const corpusDirs = values.corpus ? (existsSync(values.corpus) ? [values.corpus] : []) : [join(ROOT, 'corpus/seed'), join(ROOT, 'corpus/regressions')].filter((d) => existsSync(d));
   const corpus = loadCorpus(corpusDirs, profile);
 
-  const names = await preflight(impls, profile, timeoutMs);
+  const { names, noRestore } = await preflight(impls, profile, timeoutMs);
   const progress = new Progress(undefined, values.quiet);
+  if (noRestore.length) progress.note(`difftower fuzz: cannot restore a state: ${noRestore.join(', ')}; every case starts at genesis (no pre-states)`);
   const replayHint = `--seed ${seed} --workers ${workers}${runs !== undefined ? ` --runs ${runs}` : ''} --profile ${profile} --impls ${impls}`;
   progress.note(`difftower fuzz: ${names.join(' vs ')} on '${profile}', seed ${seed}, ${workers} worker(s), ${runs !== undefined ? `${runs} cases` : `for ${durationText}`}; corpus ${corpus.length} case(s)`);
 
@@ -114,6 +125,7 @@ async function run(args: string[]): Promise<number> {
     corpus,
     stopOnFinding: values['stop-on-finding'],
     coverage: values.coverage,
+    preStates: noRestore.length === 0,
     onProgress: (total) => progress.update(line(total)),
     onNovel: (c) => {
       novel++;
@@ -163,6 +175,7 @@ async function run(args: string[]): Promise<number> {
     casesPerSecond: Number(rate(s.cases, s.elapsedMs)),
     checkpointsPerSecond: Number(rate(s.checkpoints, s.elapsedMs)),
     corpus: corpus.length + novel,
+    preStates: noRestore.length === 0,
     coverageGuidance: values.coverage ? { stfBlocksReached: s.coverageBlocks } : null,
     outcomes: outcomeCounts(s.outcomes),
     timeMs: { generation: Math.round(s.genMs), ...Object.fromEntries(Object.entries(s.implMs).map(([k, v]) => [k, Math.round(v)])), comparison: Math.round(s.compareMs), shrinking: Math.round(s.shrinkMs) },
