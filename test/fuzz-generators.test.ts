@@ -19,6 +19,7 @@ import { fromStateFile } from '../impls/ts/src/index.js';
 import { CaseBuilder } from '../fuzz/build.js';
 import { breakEncoding, type EncBreak, type ItemKind } from '../fuzz/encoding.js';
 import { FuzzEngine } from '../fuzz/engine.js';
+import { StfCoverage } from '../fuzz/coverage.js';
 import { casePlanArb, type CasePlan, type CheckpointPlan } from '../fuzz/plan.js';
 import { buildPreState, preStateArb, TREES, type Fill, type PreStatePlan } from '../fuzz/prestate.js';
 import { TARGETED_CODES, violationsFor } from '../fuzz/violations.js';
@@ -182,6 +183,34 @@ describe('pre-states', () => {
     const back = caseOf(decodeCaseFile(encodeCaseFile({ v: 1, kind: 'difftower-case', ...c, meta: { origin: 'test' } })));
     expect(Buffer.from(back.state!).equals(Buffer.from(c.state!))).toBe(true);
     expect(decodeChainState(back.state!).profile).toBe('small');
+  });
+});
+
+describe('coverage guidance', () => {
+  it('a case that runs new TS STF code is novel; the same case again is not', async () => {
+    const cov = new StfCoverage();
+    await cov.start();
+    const ts = new InProcessTsImplementation();
+    const gen = new CheckpointGenerator({ profile: 'small', seed: 9 });
+    const cp = gen.next();
+    const run = async (c: typeof cp) => {
+      await cov.reset();
+      await ts.genesis({ profile: 'small', chainId: 31337n, version: 1n });
+      await ts.apply(encodeCheckpoint(c));
+      return cov.novel();
+    };
+    try {
+      expect(await run(cp)).toBe(true);
+      const after = cov.blocks;
+      expect(after).toBeGreaterThan(0);
+      expect(await run(cp)).toBe(false);
+      // A wrong chain id takes the rejection branch of the sequencing checks: a block not run before.
+      expect(await run({ ...cp, header: { ...cp.header, chainId: 5n } })).toBe(true);
+      expect(cov.blocks).toBeGreaterThan(after);
+      expect(await run({ ...cp, header: { ...cp.header, chainId: 6n } })).toBe(false);
+    } finally {
+      await cov.stop();
+    }
   });
 });
 
