@@ -1,4 +1,5 @@
-// Turns a plan (fuzz/plan.ts) into a case: checkpoint bytes applied from genesis. The builder keeps
+// Turns a plan (fuzz/plan.ts) into a case: checkpoint bytes applied from genesis, or from the
+// plan's pre-state (fuzz/prestate.ts; the case then carries the state file). The builder keeps
 // a *shadow* chain (the TypeScript STF) to know what is in the trees right now, so picks such as
 // "next to an existing nullifier" resolve against the real chain, and to produce blob-form
 // checkpoints, whose block end markers carry roots only an STF can compute. The shadow is a

@@ -4,7 +4,9 @@
 // is at that point, so "adjacent to an existing leaf" stays meaningful while fast-check shrinks
 // (fewer checkpoints, fewer txs, simpler picks). Every alternative lists its *benign* choice
 // first: fast-check shrinks a oneof toward its first arbitrary, so a shrunk reproducer keeps only
-// the breakage the finding needs.
+// the breakage the finding needs. A plan may also name a pre-state to start from
+// (fuzz/prestate.ts), boundary jumps (fuzz/boundary.ts), one targeted rule violation per
+// checkpoint (fuzz/violations.ts) and one non-canonical re-encoding (fuzz/encoding.ts).
 
 import fc from 'fast-check';
 import { FIELD_MODULUS, PROFILE_SIZES } from '../core/params.js';
