@@ -270,7 +270,7 @@ function checkpointArb(profile: 'aztec' | 'small', lim: PlanLimits): fc.Arbitrar
     timeJump: fc.oneof({ weight: 12, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: nearArb(64) }),
     encBreak: fc.oneof({ weight: 30, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: encBreakArb }),
     violation: fc.oneof(
-      { weight: 2, arbitrary: fc.constant(null) },
+      { weight: 1, arbitrary: fc.constant(null) },
       { weight: 1, arbitrary: fc.record({ code: fc.nat({ max: violationsFor(profile).length - 1 }), at: fc.nat({ max: 1 << 16 }), v: fc.nat({ max: 1 << 16 }) }) },
     ),
   });
