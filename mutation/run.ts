@@ -6,6 +6,10 @@
 //   npx tsx mutation/run.ts [--files a.ts,b.ts] [--fuzz-runs N] [--out FILE]
 //
 // --fuzz-runs: the seed-1 fuzz run whose novel cases form the fixed sample (default 1000).
+// --sample-max N: use only the first N cases of the sample (a cheaper, weaker suite).
+// --reuse-sample: take the sample saved by the previous run instead of making it again.
+// The report (--out, default .difftower/mutation/report.json) is rewritten after every mutant, so
+// a run stopped early still says what it tested ("partial": true).
 // --files: paths under impls/ts/src to mutate (default: all but hash/poseidon2-constants.ts, whose
 // round constants are data checked by the Poseidon2 known answers). Mutants are tested in a
 // worker process that switches the active mutant without reloading; a mutant covered while the
@@ -22,7 +26,7 @@ import type { FromWorker, ToWorker } from './worker.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SRC = join(ROOT, 'impls/ts/src');
-const { values } = parseArgs({ options: { files: { type: 'string' }, 'fuzz-runs': { type: 'string', default: '1000' }, out: { type: 'string' } } });
+const { values } = parseArgs({ options: { files: { type: 'string' }, 'fuzz-runs': { type: 'string', default: '1000' }, 'sample-max': { type: 'string' }, 'reuse-sample': { type: 'boolean' }, out: { type: 'string' } } });
 const dir = join(ROOT, '.difftower', 'mutation');
 const out = values.out ?? join(dir, 'report.json');
 
@@ -35,7 +39,7 @@ const instrumenter = new Instrumenter(logger as never);
 const files = targets.map((f) => ({ name: relative(SRC, f), content: readFileSync(f, 'utf8'), mutate: true as const }));
 const result = await instrumenter.instrument(files, { plugins: null, excludedMutations: [], ignorers: [], noHeader: false } as never);
 
-rmSync(join(dir, 'src'), { recursive: true, force: true });
+rmSync(join(dir, 'src'), { recursive: true, force: true }); // the sample (dir/sample.msgpack) stays
 mkdirSync(dir, { recursive: true });
 cpSync(SRC, join(dir, 'src'), { recursive: true });
 for (const f of result.files) writeFileSync(join(dir, 'src', f.name), f.content);
@@ -53,6 +57,8 @@ const rows: Row[] = result.mutants.map((m) => {
 const workerPath = join(ROOT, 'mutation', 'worker.ts');
 function startWorker(activeMutant?: string): Promise<ChildProcess> {
   const env: NodeJS.ProcessEnv = { ...process.env, DIFFTOWER_MUTATION_DIR: dir, DIFFTOWER_MUTATION_FUZZ_RUNS: values['fuzz-runs'] };
+  if (values['sample-max']) env.DIFFTOWER_MUTATION_SAMPLE_MAX = values['sample-max'];
+  if (values['reuse-sample']) env.DIFFTOWER_MUTATION_REUSE_SAMPLE = '1';
   if (activeMutant) env.__STRYKER_ACTIVE_MUTANT__ = activeMutant;
   const w = fork(workerPath, { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
@@ -77,11 +83,11 @@ function ask(w: ChildProcess, msg: ToWorker, limitMs: number): Promise<FromWorke
   });
 }
 
-const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 let worker = await startWorker();
-const cov = await ask(worker, { type: 'coverage' }, 600_000);
-if (cov === 'timeout' || cov.type !== 'coverage') throw new Error('the suite did not finish without a mutant');
+const answer = await ask(worker, { type: 'coverage' }, 600_000);
+if (answer === 'timeout' || answer.type !== 'coverage') throw new Error('the suite did not finish without a mutant');
+const cov = answer;
 if (cov.baseline) throw new Error(`the suite fails with no mutant active: ${cov.baseline}`);
 const staticIds = new Set(cov.static);
 const covered = new Set(cov.covered);
@@ -89,6 +95,29 @@ const limitMs = Math.max(60_000, 10 * cov.ms);
 console.error(`fuzz sample: ${cov.sample} cases kept from ${values['fuzz-runs']}; outcomes reached ${JSON.stringify(cov.outcomes)}`);
 console.error(`${rows.length} mutants in ${targets.length} file(s); suite ${Math.round(cov.ms)} ms; ${staticIds.size} static, ${rows.filter((r) => !covered.has(r.id) && !staticIds.has(r.id)).length} not covered`);
 
+function report(done: boolean) {
+  const count = (s: Status) => rows.filter((r) => r.status === s).length;
+  const tested = rows.filter((r) => r.status !== undefined).length;
+  const summary = {
+    partial: !done,
+    files: targets.map((f) => relative(ROOT, f)),
+    mutants: rows.length,
+    tested,
+    killed: count('killed'),
+    timeout: count('timeout'),
+    survived: count('survived'),
+    noCoverage: count('no-coverage'),
+    /** Detected (killed or timed out) over tested, as StrykerJS's mutation score. */
+    score: Math.round((10000 * (count('killed') + count('timeout'))) / Math.max(1, tested)) / 100,
+    fuzzRuns: Number(values['fuzz-runs']),
+    sampleCases: cov.sample,
+    suiteMs: Math.round(cov.ms),
+    wallMs: Math.round(performance.now() - t0),
+  };
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify({ summary, mutants: rows }, null, 2) + '\n');
+  return summary;
+}
 for (const [n, r] of rows.entries()) {
   r.static = staticIds.has(r.id);
   if (!r.static && !covered.has(r.id)) {
@@ -105,26 +134,12 @@ for (const [n, r] of rows.entries()) {
     [r.status, r.by, r.ms] = [res.killed ? 'killed' : 'survived', res.by, Math.round(res.ms)];
   }
   if (r.static && w) w.kill();
+  report(false);
   if ((n + 1) % 10 === 0) console.error(`${n + 1}/${rows.length} tested`);
 }
 worker.kill();
 
-const count = (s: Status) => rows.filter((r) => r.status === s).length;
-const summary = {
-  files: targets.map((f) => relative(ROOT, f)),
-  mutants: rows.length,
-  killed: count('killed'),
-  timeout: count('timeout'),
-  survived: count('survived'),
-  noCoverage: count('no-coverage'),
-  score: Math.round((10000 * (count('killed') + count('timeout'))) / Math.max(1, rows.length)) / 100,
-  fuzzRuns: Number(values['fuzz-runs']),
-  sampleCases: cov.sample,
-  wallMs: Math.round(performance.now() - t0),
-  cpuMsHarness: Math.round((process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1000),
-};
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify({ summary, mutants: rows }, null, 2) + '\n');
+const summary = report(true);
 console.log(JSON.stringify(summary));
 for (const r of rows.filter((x) => x.status === 'survived' || x.status === 'no-coverage')) console.log(`${r.status} ${r.file}:${r.line}:${r.column} ${r.mutator}: ${JSON.stringify(r.original)} -> ${JSON.stringify(r.replacement)}`);
 process.exit(0);

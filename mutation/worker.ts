@@ -57,9 +57,10 @@ async function test(): Promise<{ killed: boolean; by: string | null; ms: number 
 process.on('message', async (m: ToWorker) => {
   if (m.type === 'coverage') {
     ns.activeMutant = undefined;
-    const made = await makeSample(ts, rust, fuzzRuns);
-    sample = made.sample;
-    saveSample(sample);
+    // --reuse-sample: the sample of an earlier run of the same generator (saves its making).
+    const made = process.env.DIFFTOWER_MUTATION_REUSE_SAMPLE === '1' ? { sample: loadSample(), outcomes: {} } : await makeSample(ts, rust, fuzzRuns);
+    sample = made.sample.slice(0, Number(process.env.DIFFTOWER_MUTATION_SAMPLE_MAX ?? Infinity));
+    if (process.env.DIFFTOWER_MUTATION_REUSE_SAMPLE !== '1') saveSample(made.sample);
     ns.currentTestId = 'suite';
     const r = await test();
     ns.currentTestId = undefined;
@@ -67,7 +68,7 @@ process.on('message', async (m: ToWorker) => {
   } else {
     // A static mutant's worker was started with it active (environment); others switch here.
     if (!process.env.__STRYKER_ACTIVE_MUTANT__) ns.activeMutant = m.id;
-    if (sample.length === 0) sample = loadSample();
+    if (sample.length === 0) sample = loadSample().slice(0, Number(process.env.DIFFTOWER_MUTATION_SAMPLE_MAX ?? Infinity));
     const r = await test();
     send({ type: 'result', id: m.id, ...r });
   }

@@ -29,9 +29,9 @@ export const LIMIT_BUDGETS: Record<string, Budget> = {
   'l2-to-l1-limit-plus-one': { cases: 250, maxCheckpoints: 1 },
   'public-logs-limit-plus-one': { cases: 350, maxCheckpoints: 1 },
   'empty-private-log-accepted': { cases: 350, maxCheckpoints: 1 },
-  'contract-class-log-limit-plus-one': { cases: 250, maxCheckpoints: 1 },
+  'contract-class-log-limit-plus-one': { cases: 900, maxCheckpoints: 1 },
   'version-rule-dropped': { cases: 80, maxCheckpoints: 1 },
-  'empty-later-block-accepted': { cases: 200, maxCheckpoints: 1 },
+  'empty-later-block-accepted': { cases: 60, maxCheckpoints: 1 },
   'timestamp-u32-truncation': { cases: 150, maxCheckpoints: 1 },
 };
 
