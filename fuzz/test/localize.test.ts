@@ -99,16 +99,19 @@ describe('the localizer names the first tx, tree and leaf of a root divergence',
     expect((await oracle.localize(c, r.finding!)).localization).toBeUndefined();
   });
 
-  it('the fuzzer attaches the localization to a finding it shrinks', async () => {
+  it('the fuzzer attaches the localization to the root findings it shrinks', async () => {
     const findings: EngineFinding[] = [];
-    const engine = new FuzzEngine({ profile: 'small', seed: 1n, runs: 30, impls: [new InProcessTsImplementation(), await loadMutant(MUTANTS.find((m) => m.name === 'sibling-order-swapped')!)], stopOnFinding: true, shrinkBudget: 40, shrinkTimeMs: Number.POSITIVE_INFINITY, onFinding: (f) => findings.push(f) });
+    // Not stopping at the first finding: which kind comes first depends on the generator's stream.
+    const engine = new FuzzEngine({ profile: 'small', seed: 1n, runs: 30, impls: [new InProcessTsImplementation(), await loadMutant(MUTANTS.find((m) => m.name === 'sibling-order-swapped')!)], shrinkBudget: 20, shrinkTimeMs: Number.POSITIVE_INFINITY, onFinding: (f) => findings.push(f) });
     await engine.run();
     await engine.close();
-    expect(findings).toHaveLength(1);
-    const f = findings[0].finding;
-    expect(f.kind).toBe('root');
-    // Children swapped at level 2 of every tree: the same leaves hash to other roots.
-    expect(f.localization, describeFinding(f)).toMatchObject({ checkpoint: f.checkpoint, kind: 'hashing' });
-    expect(describeLocalization(f.localization!)).toMatch(/^localized: checkpoint \d+, .*: hashing/);
+    const roots = findings.filter((f) => f.finding.kind === 'root');
+    expect(roots.length, findings.map((f) => describeFinding(f.finding)).join('\n')).toBeGreaterThan(0);
+    for (const { finding: f } of roots) {
+      // Children swapped at level 2 of every tree: the same leaves hash to other roots.
+      expect(f.localization, describeFinding(f)).toMatchObject({ checkpoint: f.checkpoint, kind: 'hashing' });
+      expect(describeLocalization(f.localization!)).toMatch(/^localized: checkpoint \d+, .*: hashing/);
+    }
+    for (const { finding: f } of findings.filter((x) => x.finding.kind !== 'root')) expect(f.localization).toBeUndefined();
   });
 });
