@@ -5,7 +5,8 @@
 // V8 reports, per executed function, nested ranges with their counts; a block that ran as often as
 // its parent is folded into the parent, so "covered" is "not inside a range with count 0". Kept per
 // function: the uncovered ranges common to every run so far; a run that leaves one of them out
-// covered a new block.
+// covered a new block. Start it before the STF first runs in the thread: V8 gives no block counts
+// for functions compiled earlier (fuzz/pool.ts runs a coverage-guided engine in a fresh worker).
 
 import { Session } from 'node:inspector/promises';
 

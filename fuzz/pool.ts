@@ -112,7 +112,9 @@ export class FuzzRun {
     const progress = () => o.onProgress?.(sumStats(stats), stats);
     const taskFor = (w: number): WorkerTask => ({ profile: o.profile, impls: o.impls, seed: o.seed, worker: w, runs: shareOf(o.runs, o.workers, w), deadline: o.deadline, timeoutMs: o.timeoutMs, corpus: o.corpus, shrinkBudget: o.shrinkBudget, stopOnFinding: o.stopOnFinding, coverage: o.coverage, preStates: o.preStates });
 
-    if (o.workers === 1) {
+    // Coverage guidance needs a thread where the STF has not run before the profiler starts (V8
+    // reports no blocks for code compiled earlier): with it, even one worker gets its own thread.
+    if (o.workers === 1 && !o.coverage) {
       this.engine = engineFor(taskFor(0), {
         onProgress: (s) => ((stats[0] = s), progress()),
         onNovel: o.onNovel,

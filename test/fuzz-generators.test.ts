@@ -47,6 +47,35 @@ async function outcomes(impl: Implementation, c: { profile: 'small' | 'aztec'; c
   return out;
 }
 
+// First: coverage must start before the STF runs in this thread (fuzz/coverage.ts).
+describe('coverage guidance', () => {
+  it('a case that runs new TS STF code is novel; the same case again is not', async () => {
+    const cov = new StfCoverage();
+    await cov.start();
+    const ts = new InProcessTsImplementation();
+    const gen = new CheckpointGenerator({ profile: 'small', seed: 9 });
+    const cp = gen.next();
+    const run = async (c: typeof cp) => {
+      await cov.reset();
+      await ts.genesis({ profile: 'small', chainId: 31337n, version: 1n });
+      await ts.apply(encodeCheckpoint(c));
+      return cov.novel();
+    };
+    try {
+      expect(await run(cp)).toBe(true);
+      const after = cov.blocks;
+      expect(after).toBeGreaterThan(0);
+      expect(await run(cp)).toBe(false);
+      // A wrong chain id takes the rejection branch of the sequencing checks: a block not run before.
+      expect(await run({ ...cp, header: { ...cp.header, chainId: 5n } })).toBe(true);
+      expect(cov.blocks).toBeGreaterThan(after);
+      expect(await run({ ...cp, header: { ...cp.header, chainId: 6n } })).toBe(false);
+    } finally {
+      await cov.stop();
+    }
+  });
+});
+
 describe('targeted violations', () => {
   it('cover every error code of spec §7 (and the report lists exactly those)', () => {
     const spec = readFileSync(join(import.meta.dirname, '..', 'spec/STF.md'), 'utf8');
@@ -183,34 +212,6 @@ describe('pre-states', () => {
     const back = caseOf(decodeCaseFile(encodeCaseFile({ v: 1, kind: 'difftower-case', ...c, meta: { origin: 'test' } })));
     expect(Buffer.from(back.state!).equals(Buffer.from(c.state!))).toBe(true);
     expect(decodeChainState(back.state!).profile).toBe('small');
-  });
-});
-
-describe('coverage guidance', () => {
-  it('a case that runs new TS STF code is novel; the same case again is not', async () => {
-    const cov = new StfCoverage();
-    await cov.start();
-    const ts = new InProcessTsImplementation();
-    const gen = new CheckpointGenerator({ profile: 'small', seed: 9 });
-    const cp = gen.next();
-    const run = async (c: typeof cp) => {
-      await cov.reset();
-      await ts.genesis({ profile: 'small', chainId: 31337n, version: 1n });
-      await ts.apply(encodeCheckpoint(c));
-      return cov.novel();
-    };
-    try {
-      expect(await run(cp)).toBe(true);
-      const after = cov.blocks;
-      expect(after).toBeGreaterThan(0);
-      expect(await run(cp)).toBe(false);
-      // A wrong chain id takes the rejection branch of the sequencing checks: a block not run before.
-      expect(await run({ ...cp, header: { ...cp.header, chainId: 5n } })).toBe(true);
-      expect(cov.blocks).toBeGreaterThan(after);
-      expect(await run({ ...cp, header: { ...cp.header, chainId: 6n } })).toBe(false);
-    } finally {
-      await cov.stop();
-    }
   });
 });
 
