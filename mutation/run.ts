@@ -8,6 +8,8 @@
 // --fuzz-runs: the seed-1 fuzz run whose novel cases form the fixed sample (default 1000).
 // --sample-max N: use only the first N cases of the sample (a cheaper, weaker suite).
 // --reuse-sample: take the sample saved by the previous run instead of making it again.
+// --work DIR: the working directory (instrumented copy, sample; default .difftower/mutation), so
+// that runs on different files can go side by side.
 // The report (--out, default .difftower/mutation/report.json) is rewritten after every mutant, so
 // a run stopped early still says what it tested ("partial": true).
 // --files: paths under impls/ts/src to mutate (default: all but hash/poseidon2-constants.ts, whose
@@ -26,8 +28,8 @@ import type { FromWorker, ToWorker } from './worker.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SRC = join(ROOT, 'impls/ts/src');
-const { values } = parseArgs({ options: { files: { type: 'string' }, 'fuzz-runs': { type: 'string', default: '1000' }, 'sample-max': { type: 'string' }, 'reuse-sample': { type: 'boolean' }, out: { type: 'string' } } });
-const dir = join(ROOT, '.difftower', 'mutation');
+const { values } = parseArgs({ options: { files: { type: 'string' }, 'fuzz-runs': { type: 'string', default: '1000' }, 'sample-max': { type: 'string' }, 'reuse-sample': { type: 'boolean' }, work: { type: 'string' }, out: { type: 'string' } } });
+const dir = values.work ? join(ROOT, values.work) : join(ROOT, '.difftower', 'mutation');
 const out = values.out ?? join(dir, 'report.json');
 
 const all = (d: string): string[] => readdirSync(d).flatMap((e) => (statSync(join(d, e)).isDirectory() ? all(join(d, e)) : [join(d, e)]));
