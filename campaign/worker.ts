@@ -60,7 +60,7 @@ export async function runShard(store: CampaignStore, meta: CampaignMeta, shard: 
   await Promise.all(adds);
   const cpu = process.cpuUsage(cpu0);
   const result: ShardResult = {
-    shard, seed: seed.toString(), cases: stats.cases, execs: stats.execs, checkpoints: stats.checkpoints, codes: stats.codes, corpusSize, novel,
+    shard, seed: seed.toString(), cases: stats.cases, execs: stats.execs, checkpoints: stats.checkpoints, codes: stats.outcomes, corpusSize, novel,
     signatures: findings.map((f) => f.signature), workerId, attempt, startedAt, finishedAt: Date.now(), elapsedMs: Math.round(stats.elapsedMs),
     cpuMs: Math.round((cpu.user + cpu.system) / 1000),
   };

@@ -32,6 +32,18 @@ const Meta = Schema.Struct({
       right: Schema.String,
       leftImpl: Schema.String,
       rightImpl: Schema.String,
+      /** Where a root divergence starts (oracle/localize.ts). */
+      localization: Schema.optional(
+        Schema.Struct({
+          checkpoint: Schema.Number,
+          tx: Schema.NullOr(Schema.Struct({ block: Schema.Number, index: Schema.Number, flat: Schema.Number })),
+          tree: Schema.NullOr(Schema.String),
+          leaf: Schema.NullOr(Schema.Number),
+          kind: Schema.String,
+          detail: Schema.String,
+          replays: Schema.Number,
+        }),
+      ),
     }),
   ),
 });
@@ -43,6 +55,8 @@ export const CaseFile = Schema.Struct({
   chainId: Fr,
   version: Fr,
   checkpoints: Schema.mutable(Schema.Array(Schema.Uint8ArrayFromSelf)),
+  /** The pre-state: a state file (spec §8) every implementation restores instead of starting at genesis. */
+  state: Schema.optional(Schema.Uint8ArrayFromSelf),
   /** The agreed outcome of each checkpoint when the case was recorded (replay checks them). */
   expected: Schema.optional(Schema.mutable(Schema.Array(Outcome))),
   meta: Meta,
@@ -56,6 +70,11 @@ export interface Case {
   chainId: bigint;
   version: bigint;
   checkpoints: Uint8Array[];
+  /**
+   * Where the chain starts: absent, the genesis of (profile, chainId, version); else a state file
+   * (spec §8) every implementation restores. Its chain id and version are the case's.
+   */
+  state?: Uint8Array;
 }
 
 export function decodeCaseFile(bytes: Uint8Array): CaseFile {
@@ -86,6 +105,8 @@ export function readCaseFile(path: string): CaseFile {
 export function caseId(c: Case): string {
   const h = createHash('sha256');
   h.update(`${c.profile}:${c.chainId}:${c.version}:${c.checkpoints.length}:`);
+  // Genesis cases keep the ids they had before pre-states existed.
+  if (c.state) h.update(`state:${c.state.length}:`).update(c.state);
   for (const cp of c.checkpoints) {
     const len = Buffer.alloc(4);
     len.writeUInt32BE(cp.length);
@@ -185,4 +206,4 @@ export function readReplayInputs(path: string): { file: string; c: CaseFile }[] 
   return [{ file: path, c: readCaseFile(path) }];
 }
 
-export const caseOf = (f: CaseFile): Case => ({ profile: f.profile, chainId: f.chainId, version: f.version, checkpoints: f.checkpoints });
+export const caseOf = (f: CaseFile): Case => ({ profile: f.profile, chainId: f.chainId, version: f.version, checkpoints: f.checkpoints, ...(f.state ? { state: f.state } : {}) });

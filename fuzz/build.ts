@@ -1,5 +1,6 @@
-// Turns a plan (fuzz/plan.ts) into a case: checkpoint bytes applied from genesis. The builder keeps
-// a chain view (fuzz/chain-view.ts: the TypeScript STF, applying each checkpoint's final bytes) to
+// Turns a plan (fuzz/plan.ts) into a case: checkpoint bytes applied from genesis, or from the
+// plan's pre-state (fuzz/prestate.ts; the case then carries the state file). The builder keeps a
+// chain view (fuzz/chain-view.ts: the TypeScript STF, applying each checkpoint's final bytes) to
 // know what is in the trees right now, so picks such as "next to an existing nullifier" resolve
 // against the real chain, and to produce blob-form checkpoints, whose block end markers carry roots
 // only an STF can compute. The view's run is the TS implementation's run of the case, which the
@@ -8,15 +9,19 @@
 // the oracle would report that divergence. The blob layout helpers (field counts, marker tests) are
 // the TS STF's too, for the same reason.
 
-import { encodeCheckpoint } from '../core/codec.js';
+import { encodeChainState, encodeCheckpoint } from '../core/codec.js';
 import { FIELD_MODULUS, PROFILE_SIZES } from '../core/params.js';
 import { Rng } from '../core/rng.js';
 import type { Block, Checkpoint, TxEffect } from '../core/schema.js';
 import type { TsStfModule } from '../impls/adapters/in-process-ts.js';
 import { isBlockEndMarker, isCheckpointEndMarker, isTxStartMarker, txFieldCount } from '../impls/ts/src/blob.js';
 import type { Case } from '../corpus/case.js';
+import { nearValue, U64_MAX } from './boundary.js';
 import { ChainView } from './chain-view.js';
+import { breakEncoding } from './encoding.js';
 import { planLimits, type BlobBreak, type CasePlan, type CheckpointPlan, type KeyPick, type PlanLimits, type TxPlan } from './plan.js';
+import { buildPreState } from './prestate.js';
+import { violationsFor, type Violation } from './violations.js';
 
 const P = FIELD_MODULUS;
 const mod = (v: bigint) => ((v % P) + P) % P;
@@ -32,11 +37,9 @@ class Tracked {
   slot = 0n;
   timestamp = 0n;
 
-  constructor(prefill: number) {
-    for (let i = 0; i < prefill; i++) {
-      this.addNullifier(BigInt(i));
-      this.addSlot(BigInt(i));
-    }
+  constructor(nullifiers: readonly bigint[], slots: readonly bigint[]) {
+    for (const v of nullifiers) this.addNullifier(v);
+    for (const v of slots) this.addSlot(v);
   }
   addNullifier(v: bigint) {
     if (!this.nullifierSet.has(v)) (this.nullifierSet.add(v), this.nullifiers.push(v));
@@ -49,6 +52,7 @@ class Tracked {
 export class CaseBuilder {
   private readonly sizes;
   private readonly lim: PlanLimits;
+  private readonly violations: Violation[];
 
   constructor(
     readonly profile: 'aztec' | 'small',
@@ -57,6 +61,7 @@ export class CaseBuilder {
   ) {
     this.sizes = PROFILE_SIZES[profile];
     this.lim = planLimits(profile);
+    this.violations = violationsFor(profile);
   }
 
   build(plan: CasePlan): Case {
@@ -65,22 +70,44 @@ export class CaseBuilder {
 
   /** The case and the chain view that built it (`stf`: the TS STF module the view runs). */
   buildWithView(plan: CasePlan, stf?: TsStfModule): { case: Case; view: ChainView } {
+    if (plan.pre) {
+      // A pre-state: the view restores the same state file the implementations will.
+      const pre = buildPreState(plan.pre, this.profile, { chainId: this.chainId, version: this.version });
+      const view = ChainView.fromState(pre.file, stf);
+      const chain = new Tracked(pre.nullifiers, pre.slots);
+      chain.blockNumber = pre.file.last.blockNumber;
+      chain.slot = pre.file.last.slotNumber;
+      chain.timestamp = pre.file.last.timestamp;
+      const ids = { chainId: pre.file.chainId, version: pre.file.version };
+      const checkpoints = plan.checkpoints.map((cp) => this.checkpoint(cp, chain, view, ids));
+      return { case: { profile: this.profile, ...ids, checkpoints, state: encodeChainState(pre.file) }, view };
+    }
     const view = new ChainView(this.profile, this.chainId, this.version, stf);
-    const chain = new Tracked(this.sizes.prefill);
-    const checkpoints = plan.checkpoints.map((cp) => this.checkpoint(cp, chain, view));
+    const prefill = Array.from({ length: this.sizes.prefill }, (_, i) => BigInt(i));
+    const chain = new Tracked(prefill, prefill);
+    const checkpoints = plan.checkpoints.map((cp) => this.checkpoint(cp, chain, view, { chainId: this.chainId, version: this.version }));
     return { case: { profile: this.profile, chainId: this.chainId, version: this.version, checkpoints }, view };
   }
 
-  private checkpoint(drawn: CheckpointPlan, chain: Tracked, view: ChainView): Uint8Array {
+  private checkpoint(drawn: CheckpointPlan, chain: Tracked, view: ChainView, ids: { chainId: bigint; version: bigint }): Uint8Array {
     const z = this.sizes;
     const rng = new Rng(BigInt(drawn.seed) * 0x9e3779b97f4a7c15n + 1n);
-    const plan = drawn.sanitize ? this.sanitizePlan(drawn, rng) : drawn;
+    // A targeted violation starts from the sanitized plan, breaks its one rule after building, and
+    // takes the form that rule needs (blob rules: blob form; the others: blocks form).
+    const target = drawn.violation ? this.violations[drawn.violation.code % this.violations.length] : null;
+    let plan = drawn.sanitize || target ? this.sanitizePlan(drawn, rng) : drawn;
+    if (target) {
+      plan = { ...plan, form: target.stage === 'blob' ? 'blob' : target.stage === 'model' ? 'blocks' : plan.form, blobBreak: null, encBreak: null };
+      if (target.code === 'E_TREE_FULL') plan = { ...plan, maximal: true };
+      // Rules about tx markers need a tx to break.
+      if (target.stage === 'blob' && plan.blocks.every((b) => b.txs.length === 0)) plan = { ...plan, blocks: [{ ...plan.blocks[0], txs: [syntheticTx(rng)] }, ...plan.blocks.slice(1)] };
+    }
     const pending = { nullifiers: [] as bigint[], slots: [] as bigint[] };
 
     let blockPlans = plan.blocks;
     if (plan.maximal) {
       blockPlans = Array.from({ length: this.lim.maxBlocks }, (_, b) => {
-        const bp = plan.blocks[b] ?? { txs: [], numberDelta: 0, mana: 0, manaValue: 0 };
+        const bp = plan.blocks[b] ?? { txs: [], numberDelta: 0, mana: 0, manaValue: 0, manaNear: { k: 0, d: 0 } };
         return { ...bp, txs: Array.from({ length: this.lim.maxTxs }, (_, t) => bp.txs[t] ?? syntheticTx(rng)) };
       });
     }
@@ -88,22 +115,27 @@ export class CaseBuilder {
     const blocks: Block[] = blockPlans.map((bp) => {
       const blockNumber = Math.min(U32_MAX, Math.max(0, expected + bp.numberDelta));
       expected++;
-      const totalManaUsed = bp.mana === 1 ? (1n << 48n) - 1n : bp.mana === 2 ? 1n << 48n : BigInt(bp.manaValue);
+      const totalManaUsed = bp.mana === 1 ? (1n << 48n) - 1n : bp.mana === 2 ? 1n << 48n : bp.mana === 3 ? nearValue(bp.manaNear, 0n, U64_MAX) : BigInt(bp.manaValue);
       return { blockNumber, totalManaUsed, txs: bp.txs.map((tp) => this.tx(tp, plan.maximal, plan.sanitize, chain, pending, rng)) };
     });
 
     if (plan.sanitize) fitBlob(blocks, this.profile === 'small' ? 96 : 24576);
 
-    const slotNumber = chain.slot + BigInt(plan.slotDelta);
-    const timestamp = chain.timestamp + BigInt(plan.timeDelta);
+    // Jumps land on a boundary; small increments afterwards carry later checkpoints across it.
+    const slotJump = plan.slotJump ? nearValue(plan.slotJump, 0n, P + 3n) : null;
+    const timeJump = plan.timeJump ? nearValue(plan.timeJump, 0n, U64_MAX) : null;
+    let slotNumber = slotJump !== null && slotJump > chain.slot ? slotJump : chain.slot + BigInt(plan.slotDelta);
+    let timestamp = timeJump !== null && timeJump > chain.timestamp ? timeJump : chain.timestamp + BigInt(plan.timeDelta);
+    if (plan.sanitize && slotNumber >= P) slotNumber = chain.slot + 1n;
+    if (timestamp > U64_MAX) timestamp = U64_MAX; // not expressible on the wire
     const messages = [...plan.messages].slice(0, z.l1ToL2MsgsPerCheckpoint);
     if (plan.extraMessages) while (messages.length <= z.l1ToL2MsgsPerCheckpoint) messages.push(rng.field(P));
     const blocksForm: Checkpoint = {
       v: 1,
       profile: this.profile,
       header: {
-        chainId: plan.wrongChain === 1 ? this.chainId + 1n : this.chainId,
-        version: plan.wrongChain === 2 ? this.version + 1n : this.version,
+        chainId: plan.wrongChain === 1 ? ids.chainId + 1n : ids.chainId,
+        version: plan.wrongChain === 2 ? ids.version + 1n : ids.version,
         slotNumber: slotNumber < 0n ? 0n : slotNumber,
         timestamp: timestamp < 0n ? 0n : timestamp,
         coinbase: plan.coinbase,
@@ -117,15 +149,26 @@ export class CaseBuilder {
       blobFields: null,
     };
 
+    if (target?.stage === 'model') {
+      target.apply(blocksForm as Parameters<typeof target.apply>[0], {
+        sizes: z, maxBlocks: this.lim.maxBlocks, nullifiers: chain.nullifiers, rng,
+        last: { blockNumber: chain.blockNumber, slot: chain.slot, timestamp: chain.timestamp },
+        at: drawn.violation!.at, v: drawn.violation!.v,
+      });
+    }
+    const blobDamage = plan.form !== 'blob' ? null : target?.stage === 'blob' ? (f: bigint[]) => target.apply([...f], drawn.violation!.at, drawn.violation!.v) ?? f : plan.blobBreak ? (f: bigint[]) => breakBlob(f, plan.blobBreak!) : null;
+    const encBreak = target?.stage === 'bytes' ? target.enc(drawn.violation!.at, drawn.violation!.v) : plan.encBreak;
+
     // A blob-form checkpoint takes its fields from a preview of its blocks form (then damaged if
-    // the plan says so); the bytes, damaged or not, then advance the view exactly as an
+    // the plan says so); the bytes, broken or not, then advance the view exactly as an
     // implementation would take them.
     let model: Checkpoint = blocksForm;
     if (plan.form === 'blob') {
       const preview = view.preview(blocksForm);
-      if (preview?.status === 'accepted') model = { ...blocksForm, form: 'blob', blocks: null, blobFields: plan.blobBreak ? breakBlob(preview.blobFields, plan.blobBreak) : preview.blobFields };
+      if (preview?.status === 'accepted') model = { ...blocksForm, form: 'blob', blocks: null, blobFields: blobDamage ? blobDamage(preview.blobFields) : preview.blobFields };
     }
-    const bytes = encodeCheckpoint(model);
+    let bytes = encodeCheckpoint(model);
+    if (encBreak) bytes = breakEncoding(bytes, encBreak) ?? bytes;
     if (plan.byteBreak) {
       const pos = plan.byteBreak.pos % bytes.length;
       bytes[pos] = bytes[pos] === plan.byteBreak.val ? plan.byteBreak.val ^ 1 : plan.byteBreak.val;
@@ -161,13 +204,14 @@ export class CaseBuilder {
   private sanitizePlan(p: CheckpointPlan, rng: Rng): CheckpointPlan {
     const z = this.sizes;
     const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
-    const blocks = (p.blocks.length ? p.blocks : [{ txs: [], numberDelta: 0, mana: 0, manaValue: 0 }]).slice(0, this.lim.maxBlocks).map((b, i) => ({
+    const blocks = (p.blocks.length ? p.blocks : [{ txs: [], numberDelta: 0, mana: 0, manaValue: 0, manaNear: { k: 0, d: 0 } }]).slice(0, this.lim.maxBlocks).map((b, i) => ({
       ...b,
       numberDelta: 0,
       mana: 0,
       txs: (i > 0 && b.txs.length === 0 ? [syntheticTx(rng)] : b.txs.slice(0, this.lim.maxTxs)).map((t) => ({
         ...t,
         revertCode: t.revertCode & 3,
+        fee: mod(t.fee),
         noteHashes: t.noteHashes.map((v) => v || 1n),
         l2ToL1Msgs: t.l2ToL1Msgs.map((v) => v || 1n),
         writes: t.writes.map((w) => (w.slot.k === 'fresh' && w.slot.v === 0n && w.value === 0n ? { ...w, value: 1n } : w)),
@@ -176,14 +220,20 @@ export class CaseBuilder {
         over: 0,
       })),
     }));
-    return { ...p, blocks, slotDelta: Math.max(1, p.slotDelta), timeDelta: Math.max(1, p.timeDelta), wrongChain: 0, extraMessages: 0, byteBreak: null };
+    return {
+      ...p, sanitize: true, blocks, slotDelta: Math.max(1, p.slotDelta), timeDelta: Math.max(1, p.timeDelta), wrongChain: 0, extraMessages: 0, byteBreak: null, encBreak: null,
+      feePerDaGas: mod(p.feePerDaGas), feePerL2Gas: mod(p.feePerL2Gas),
+    };
   }
 
   private tx(tp: TxPlan, maximal: boolean, sanitize: boolean, chain: Tracked, pending: { nullifiers: bigint[]; slots: bigint[] }, rng: Rng): TxEffect {
     const z = this.sizes;
-    const fill = <T>(xs: T[], max: number, over: boolean, make: () => T): T[] => {
+    // A list is filled to its maximum when the tx plan says so (per list, so aztec reproducers
+    // shrink to the lists that matter) or, in `small`, when the whole checkpoint is maximal.
+    const full = (list: number) => tp.fill.includes(list) || (maximal && this.profile === 'small');
+    const fill = <T>(xs: T[], max: number, over: boolean, make: () => T, list: number): T[] => {
       const out = xs.slice(0, max);
-      const target = over ? max + 1 : maximal ? max : out.length;
+      const target = over ? max + 1 : full(list) ? max : out.length;
       while (out.length < target) out.push(make());
       return out;
     };
@@ -201,7 +251,7 @@ export class CaseBuilder {
       nullifiers.push(sanitize ? free(v) : v);
     }
     if (sanitize && nullifiers.length === 0) nullifiers.push(free(nonzero()));
-    const allNullifiers = fill(nullifiers, z.maxNullifiersPerTx, tp.over === 2, () => (sanitize ? free(nonzero()) : nonzero()));
+    const allNullifiers = fill(nullifiers, z.maxNullifiersPerTx, tp.over === 2, () => (sanitize ? free(nonzero()) : nonzero()), 1);
     pending.nullifiers.push(...allNullifiers);
 
     const writes: [bigint, bigint][] = [];
@@ -211,28 +261,28 @@ export class CaseBuilder {
       txSlots.push(slot);
       writes.push([slot, w.value]);
     }
-    const allWrites = fill(writes, z.maxPublicDataWritesPerTx, tp.over === 4, () => [nonzero(), rng.field(P)] as [bigint, bigint]);
+    const allWrites = fill(writes, z.maxPublicDataWritesPerTx, tp.over === 4, () => [nonzero(), rng.field(P)] as [bigint, bigint], 3);
     pending.slots.push(...allWrites.map(([s]) => s));
 
     const logRng = new Rng(tp.txHash & ((1n << 64n) - 1n));
     const fields = (n: number) => Array.from({ length: n }, () => logRng.field(P));
-    const privateLogs = fill(tp.privateLogs.map((n) => fields(n)), z.maxPrivateLogsPerTx, tp.over === 5, () => fields(1 + logRng.int(z.privateLogSizeInFields)));
-    const publicLogLength = tp.over === 6 ? z.maxPublicLogsLength + 1 : maximal ? z.maxPublicLogsLength : Math.min(tp.publicLogs, z.maxPublicLogsLength);
+    const privateLogs = fill(tp.privateLogs.map((n) => fields(n)), z.maxPrivateLogsPerTx, tp.over === 5, () => fields(1 + logRng.int(z.privateLogSizeInFields)), 4);
+    const publicLogLength = tp.over === 6 ? z.maxPublicLogsLength + 1 : full(5) ? z.maxPublicLogsLength : Math.min(tp.publicLogs, z.maxPublicLogsLength);
 
     return {
       revertCode: tp.revertCode,
       txHash: tp.txHash,
       transactionFee: tp.fee,
-      noteHashes: fill(tp.noteHashes, z.maxNoteHashesPerTx, tp.over === 1, nonzero),
+      noteHashes: fill(tp.noteHashes, z.maxNoteHashesPerTx, tp.over === 1, nonzero, 0),
       nullifiers: allNullifiers,
-      l2ToL1Msgs: fill(tp.l2ToL1Msgs, z.maxL2ToL1MsgsPerTx, tp.over === 3, nonzero),
+      l2ToL1Msgs: fill(tp.l2ToL1Msgs, z.maxL2ToL1MsgsPerTx, tp.over === 3, nonzero, 2),
       publicDataWrites: allWrites,
       privateLogs,
       publicLogs: fields(publicLogLength),
       contractClassLog:
-        tp.contractClassLog === null && !maximal
+        tp.contractClassLog === null && !full(6)
           ? null
-          : { contractAddress: logRng.field(P), fields: fields(maximal && tp.contractClassLog === null ? z.contractClassLogSizeInFields : (tp.contractClassLog ?? 1)) },
+          : { contractAddress: logRng.field(P), fields: fields(full(6) ? z.contractClassLogSizeInFields : (tp.contractClassLog ?? 1)) },
     };
   }
 }
@@ -251,6 +301,7 @@ function syntheticTx(rng: Rng): TxPlan {
     publicLogs: 0,
     contractClassLog: null,
     over: 0,
+    fill: [],
   };
 }
 

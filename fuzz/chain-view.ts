@@ -13,11 +13,11 @@ import { applyCheckpointBytes, type TsStfModule } from '../impls/adapters/in-pro
 import type { CallResult, Implementation } from '../impls/implementation.js';
 import type { RecordedRun } from '../oracle/run.js';
 import * as tsStf from '../impls/ts/src/index.js';
-import type { ChainState, Outcome as TsOutcome } from '../impls/ts/src/index.js';
+import type { ChainState, Outcome as TsOutcome, StateFile } from '../impls/ts/src/index.js';
 
 export class ChainView {
   private readonly state: ChainState;
-  private readonly genesisMs: number;
+  private genesisMs: number;
   private readonly results: CallResult[] = [];
   /** After a crash the TS chain is in an unknown state: no more applies, nothing more recorded. */
   private crashed = false;
@@ -27,10 +27,20 @@ export class ChainView {
     chainId: bigint,
     version: bigint,
     readonly stf: TsStfModule = tsStf,
+    start?: ChainState,
   ) {
     const t0 = performance.now();
-    this.state = stf.ChainState.genesis(profile, { chainId, version });
+    this.state = start ?? stf.ChainState.genesis(profile, { chainId, version });
     this.genesisMs = performance.now() - t0;
+  }
+
+  /** A view that starts from a pre-state (fuzz/prestate.ts), as the implementations' restore does. */
+  static fromState(file: StateFile, stf: TsStfModule = tsStf): ChainView {
+    const t0 = performance.now();
+    const state = stf.fromStateFile(file);
+    const view = new ChainView(file.profile, file.chainId, file.version, stf, state);
+    view.genesisMs = performance.now() - t0;
+    return view;
   }
 
   /** What applying `cp` would produce (the blob fields of a blocks form); the chain is unchanged. */

@@ -13,6 +13,7 @@ import { findingSignature, Oracle, type CaseResult, type Finding, type RecordedR
 import { InProcessTsImplementation } from '../impls/adapters/in-process-ts.js';
 import * as tsStf from '../impls/ts/src/index.js';
 import { CaseBuilder } from './build.js';
+import { StfCoverage } from './coverage.js';
 import { mutateCase } from './mutate.js';
 import { casePlanArb, mutationPlanArb, type CasePlan, type MutationPlan } from './plan.js';
 
@@ -37,6 +38,10 @@ export interface EngineOptions {
   /** Stop at the first finding (tests and `--stop-on-finding`). */
   stopOnFinding?: boolean;
   maxCorpus?: number;
+  /** Also keep cases that execute a block of the TS STF no earlier case executed (fuzz/coverage.ts). */
+  coverage?: boolean;
+  /** Generate cases that start from a pre-state (default true; false when an implementation cannot restore). */
+  preStates?: boolean;
   onFinding?: (f: EngineFinding) => void;
   /** A case that showed behaviour new to this worker; `features`: the behaviour that was new. */
   onNovel?: (c: Case, features: string[]) => void;
@@ -60,9 +65,14 @@ export interface EngineStats {
   compareMs: number;
   shrinkMs: number;
   elapsedMs: number;
-  /** Outcome code of each checkpoint of the drawn cases (first implementation): `ok`, a rejection
-   * code, or `none` where it gave no outcome. Shrinking runs are not counted. */
-  codes: Record<string, number>;
+  /**
+   * How often each outcome was reached, per checkpoint of the drawn cases (shrinking not counted):
+   * `accepted` or the error code of the first implementation, `none` where it gave no outcome.
+   * A code that stays at 0 is a blind spot of the generator.
+   */
+  outcomes: Record<string, number>;
+  /** With coverage guidance: blocks of the TS STF first executed by a drawn case. */
+  coverageBlocks: number;
 }
 
 export interface EngineFinding {
@@ -101,6 +111,7 @@ export class FuzzEngine {
   private readonly seen = new Set<string>();
   private readonly genArb: fc.Arbitrary<CasePlan>;
   private stopped = false;
+  private readonly coverage: StfCoverage | null;
   readonly stats: EngineStats;
 
   constructor(private readonly opts: EngineOptions) {
@@ -108,8 +119,9 @@ export class FuzzEngine {
     this.builder = new CaseBuilder(opts.profile);
     this.tsImpl = opts.impls.find((i): i is InProcessTsImplementation => i instanceof InProcessTsImplementation && i.stf === tsStf) ?? null;
     this.corpus = [...(opts.corpus ?? [])].filter((c) => c.profile === opts.profile);
-    this.genArb = casePlanArb(opts.profile);
-    this.stats = { worker: opts.worker ?? 0, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: this.corpus.length, genMs: 0, implMs: Object.fromEntries(opts.impls.map((i) => [i.name, 0])), compareMs: 0, shrinkMs: 0, elapsedMs: 0, codes: {} };
+    this.genArb = casePlanArb(opts.profile, undefined, { preStates: opts.preStates });
+    this.stats = { worker: opts.worker ?? 0, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: this.corpus.length, genMs: 0, implMs: Object.fromEntries(opts.impls.map((i) => [i.name, 0])), compareMs: 0, shrinkMs: 0, elapsedMs: 0, outcomes: {}, coverageBlocks: 0 };
+    this.coverage = opts.coverage ? new StfCoverage() : null;
   }
 
   /** Asks the loop to finish after the current case (e.g. on SIGINT). */
@@ -145,6 +157,7 @@ export class FuzzEngine {
     const mrng = new fc.Random(xoroshiro128plus(mix(o.seed, o.worker ?? 0)));
     const mutationRate = o.mutationRate ?? 0.3;
     let lastProgress = started;
+    await this.coverage?.start();
     for (let it = 0; !this.stopped; it++) {
       if (o.runs !== undefined && it >= o.runs) break;
       if (Date.now() >= deadline) break;
@@ -157,12 +170,15 @@ export class FuzzEngine {
       const { c, recorded } = this.build(drawn.kind, drawn.value.value);
       this.stats.genMs += performance.now() - t0 - (recorded ? recorded.genesisMs + recorded.results.reduce((n, x) => n + x.elapsedMs, 0) : 0);
 
+      await this.coverage?.reset();
       const r = await this.oracle.run(c, recorded);
+      const newBlocks = (await this.coverage?.novel()) ?? false;
+      this.stats.coverageBlocks = this.coverage?.blocks ?? 0;
       this.stats.cases++;
       this.account(r);
       for (const out of r.outcomes) {
-        const code = out === null ? 'none' : out.status === 'accepted' ? 'ok' : out.code;
-        this.stats.codes[code] = (this.stats.codes[code] ?? 0) + 1;
+        const key = out === null ? 'none' : out.status === 'accepted' ? 'accepted' : out.code;
+        this.stats.outcomes[key] = (this.stats.outcomes[key] ?? 0) + 1;
       }
       if (r.finding) {
         const signature = findingSignature(r.finding);
@@ -175,6 +191,7 @@ export class FuzzEngine {
         }
       } else {
         const features = this.newFeatures(c, r);
+        if (newBlocks && features.length === 0) features.push('coverage');
         if (features.length > 0 && this.corpus.length < (o.maxCorpus ?? 2000)) {
           this.corpus.push(c);
           this.stats.corpusSize = this.corpus.length;
@@ -185,10 +202,11 @@ export class FuzzEngine {
       if (o.onProgress && now - lastProgress >= (o.progressEveryMs ?? 500)) {
         lastProgress = now;
         this.stats.elapsedMs = now - started;
-        o.onProgress({ ...this.stats, implMs: { ...this.stats.implMs }, codes: { ...this.stats.codes } });
+        o.onProgress({ ...this.stats, implMs: { ...this.stats.implMs }, outcomes: { ...this.stats.outcomes } });
       }
     }
     this.stats.elapsedMs = performance.now() - started;
+    await this.coverage?.stop();
     return this.stats;
   }
 
@@ -262,7 +280,9 @@ export class FuzzEngine {
 
     // Case-level pass: the checkpoints after the divergent one never matter.
     const cut = (x: Case, n: number): Case => ({ ...x, checkpoints: x.checkpoints.slice(0, n) });
-    if (best.c.checkpoints.length > best.r.checkpointsRun) best = { c: cut(best.c, best.r.checkpointsRun), r: best.r };
+    // (A case keeps one checkpoint even when the finding is at restore, before any: the format needs one.)
+    const keep = Math.max(1, best.r.checkpointsRun);
+    if (best.c.checkpoints.length > keep) best = { c: cut(best.c, keep), r: best.r };
     // Then each earlier checkpoint, once; this pass has its own small budget (one try each).
     for (let i = best.c.checkpoints.length - 2; i >= 0 && performance.now() <= until; i--) {
       if (i >= best.c.checkpoints.length - 1) continue;
@@ -270,7 +290,9 @@ export class FuzzEngine {
     }
     const shrinkMs = performance.now() - t0;
     this.stats.shrinkMs += shrinkMs;
-    return { finding: best.r.finding!, reproducer: best.c, outcomes: best.r.outcomes, shrinkAttempts: attempts, shrinkMs };
+    // Where a root divergence starts (first tx, tree, leaf), on the shrunk reproducer.
+    const finding = await this.oracle.localize(best.c, best.r.finding!);
+    return { finding, reproducer: best.c, outcomes: best.r.outcomes, shrinkAttempts: attempts, shrinkMs };
   }
 
   async close(): Promise<void> {

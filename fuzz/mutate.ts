@@ -2,11 +2,13 @@
 // MutationPlan). Sequence-level operations (duplicate, drop, swap, splice with another case)
 // replay known-good checkpoints against states they were not made for: stale block numbers,
 // nullifiers that now exist, trees that fill earlier. Field tweaks set one field element anywhere
-// in a decoded checkpoint, blob fields included; byte flips break the encoding itself.
+// in a decoded checkpoint, blob fields included; byte flips break the encoding itself, and 'enc'
+// re-encodes one msgpack item non-canonically (fuzz/encoding.ts). A base case's pre-state is kept.
 
 import { DecodeError, decodeCheckpoint, encodeCheckpoint } from '../core/codec.js';
 import type { Checkpoint } from '../core/schema.js';
 import type { Case } from '../corpus/case.js';
+import { breakEncoding } from './encoding.js';
 import type { MutationOp, MutationPlan } from './plan.js';
 
 export function mutateCase(corpus: readonly Case[], plan: MutationPlan): Case {
@@ -44,6 +46,11 @@ function applyOp(cps: Uint8Array[], op: MutationOp, corpus: readonly Case[]): Ui
       const pos = op.pos % bytes.length;
       bytes[pos] = bytes[pos] === op.val ? op.val ^ 0x80 : op.val;
       return cps.map((c, k) => (k === i ? bytes : c));
+    }
+    case 'enc': {
+      const i = op.i % n;
+      const broken = breakEncoding(cps[i], op.e);
+      return broken ? cps.map((c, k) => (k === i ? broken : c)) : cps;
     }
     case 'tweak': {
       const i = op.i % n;

@@ -4,10 +4,16 @@
 // is at that point, so "adjacent to an existing leaf" stays meaningful while fast-check shrinks
 // (fewer checkpoints, fewer txs, simpler picks). Every alternative lists its *benign* choice
 // first: fast-check shrinks a oneof toward its first arbitrary, so a shrunk reproducer keeps only
-// the breakage the finding needs.
+// the breakage the finding needs. A plan may also name a pre-state to start from
+// (fuzz/prestate.ts), boundary jumps (fuzz/boundary.ts), one targeted rule violation per
+// checkpoint (fuzz/violations.ts) and one non-canonical re-encoding (fuzz/encoding.ts).
 
 import fc from 'fast-check';
 import { FIELD_MODULUS, PROFILE_SIZES } from '../core/params.js';
+import { nearArb, nearValue, type Near } from './boundary.js';
+import type { EncBreak, ItemKind } from './encoding.js';
+import { preStateArb, type PreStatePlan } from './prestate.js';
+import { violationsFor, type ViolationPlan } from './violations.js';
 
 const P = FIELD_MODULUS;
 
@@ -40,15 +46,21 @@ export interface TxPlan {
   contractClassLog: number | null; // length
   /** 0: none; 1..6: one element over the limit in noteHashes, nullifiers, l2ToL1, writes, privateLogs, publicLogs. */
   over: number;
+  /**
+   * Lists filled to their maximum (per list, so shrinking drops the ones a finding does not need):
+   * 0 note hashes, 1 nullifiers, 2 L2-to-L1, 3 writes, 4 private logs, 5 public logs, 6 class log.
+   */
+  fill: number[];
 }
 
 export interface BlockPlan {
   txs: TxPlan[];
   /** Added to the correct block number (0: correct). */
   numberDelta: number;
-  /** 0: ordinary; 1: 2^48 - 1; 2: 2^48 (out of range). */
+  /** 0: ordinary; 1: 2^48 - 1; 2: 2^48 (out of range); 3: around a power of two (`manaNear`). */
   mana: number;
   manaValue: number;
+  manaNear: Near;
 }
 
 /** Damage done to a blob-form checkpoint's fields after a correct encoding. */
@@ -89,9 +101,18 @@ export interface CheckpointPlan {
   byteBreak: { pos: number; val: number } | null;
   /** Seeds the values a maximal checkpoint adds beyond the plan's own. */
   seed: number;
+  /** Jump the slot / timestamp to a boundary value (when that is later than the chain's). */
+  slotJump: Near | null;
+  timeJump: Near | null;
+  /** One non-canonical re-encoding of the checkpoint's msgpack (fuzz/encoding.ts). */
+  encBreak: EncBreak | null;
+  /** A sanitized checkpoint broken in exactly one rule (fuzz/violations.ts). */
+  violation: ViolationPlan | null;
 }
 
 export interface CasePlan {
+  /** Start from a generated state (fuzz/prestate.ts) instead of genesis. */
+  pre: PreStatePlan | null;
   checkpoints: CheckpointPlan[];
 }
 
@@ -102,7 +123,8 @@ export type MutationOp =
   | { k: 'drop'; i: number }
   | { k: 'swap'; i: number; j: number }
   | { k: 'splice'; other: number; at: number } // base[..at] ++ other[at..]
-  | { k: 'flip'; i: number; pos: number; val: number };
+  | { k: 'flip'; i: number; pos: number; val: number }
+  | { k: 'enc'; i: number; e: EncBreak }; // one non-canonical re-encoding of checkpoint i
 
 export interface MutationPlan {
   base: number;
@@ -122,6 +144,20 @@ export function planLimits(profile: 'aztec' | 'small'): PlanLimits {
     ? { maxCheckpoints: 12, maxBlocks: PROFILE_SIZES.small.maxBlocksPerCheckpoint, maxTxs: PROFILE_SIZES.small.maxTxsPerBlock, listCap: 2 }
     : { maxCheckpoints: 3, maxBlocks: 2, maxTxs: 3, listCap: 4 };
 }
+
+/** A field element, sometimes around a power of two or p (p and above: out of range). */
+const boundaryField = fc.oneof({ weight: 8, arbitrary: fc.bigInt({ min: 0n, max: P - 1n }) }, { weight: 1, arbitrary: nearArb(254, true).map((n) => nearValue(n, 0n, P + 3n)) });
+
+const ITEM_KINDS: ItemKind[] = ['int', 'str', 'bin', 'array', 'map'];
+
+export const encBreakArb: fc.Arbitrary<EncBreak> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ k: fc.constant('widen' as const), kind: fc.constantFrom(...ITEM_KINDS), i: fc.nat({ max: 1 << 16 }), w: fc.nat({ max: 16 }) }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('reorder' as const), i: fc.nat({ max: 1 << 16 }), j: fc.nat({ max: 16 }) }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('repeat' as const), i: fc.nat({ max: 1 << 16 }), j: fc.nat({ max: 16 }) }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('length' as const), kind: fc.constantFrom<ItemKind>('str', 'bin', 'array', 'map'), i: fc.nat({ max: 1 << 16 }), d: fc.constantFrom(1, -1) }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('nest' as const), i: fc.nat({ max: 1 << 16 }) }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('trailing' as const), v: fc.nat({ max: 255 }) }) },
+);
 
 // ---- arbitraries ----------------------------------------------------------------------------
 
@@ -159,7 +195,7 @@ function txArb(profile: 'aztec' | 'small', lim: PlanLimits): fc.Arbitrary<TxPlan
   return fc.record({
     revertCode: fc.oneof({ weight: 30, arbitrary: fc.nat({ max: 3 }) }, { weight: 1, arbitrary: fc.integer({ min: 4, max: 255 }) }),
     txHash: anyField,
-    fee: fc.oneof({ weight: 4, arbitrary: fc.bigInt({ min: 0n, max: 1n << 40n }) }, { weight: 1, arbitrary: anyField }),
+    fee: fc.oneof({ weight: 4, arbitrary: fc.bigInt({ min: 0n, max: 1n << 40n }) }, { weight: 1, arbitrary: boundaryField }),
     noteHashes: fc.array(nonZeroField, { maxLength: cap(z.maxNoteHashesPerTx) }),
     nullifiers: fc.oneof(
       { weight: 40, arbitrary: fc.array(keyPick, { minLength: 1, maxLength: cap(z.maxNullifiersPerTx) }) },
@@ -178,6 +214,7 @@ function txArb(profile: 'aztec' | 'small', lim: PlanLimits): fc.Arbitrary<TxPlan
       { weight: 1, arbitrary: fc.constantFrom(0, z.contractClassLogSizeInFields + 1) },
     ),
     over: fc.oneof({ weight: 60, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 6 }) }),
+    fill: fc.oneof({ weight: 6, arbitrary: fc.constant([] as number[]) }, { weight: 1, arbitrary: fc.uniqueArray(fc.nat({ max: 6 }), { minLength: 1, maxLength: 7 }) }),
   });
 }
 
@@ -185,8 +222,9 @@ function blockArb(profile: 'aztec' | 'small', lim: PlanLimits): fc.Arbitrary<Blo
   return fc.record({
     txs: fc.array(txArb(profile, lim), { maxLength: lim.maxTxs }),
     numberDelta: fc.oneof({ weight: 60, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constantFrom(-1, 1, 2) }),
-    mana: fc.oneof({ weight: 40, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constantFrom(1, 2) }),
+    mana: fc.oneof({ weight: 40, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constantFrom(1, 2, 3) }),
     manaValue: fc.nat(),
+    manaNear: nearArb(64),
   });
 }
 
@@ -219,8 +257,8 @@ function checkpointArb(profile: 'aztec' | 'small', lim: PlanLimits): fc.Arbitrar
     wrongChain: fc.oneof({ weight: 80, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constantFrom(1, 2) }),
     coinbase: fc.bigInt({ min: 0n, max: (1n << 160n) - 1n }),
     feeRecipient: anyField,
-    feePerDaGas: anyField,
-    feePerL2Gas: anyField,
+    feePerDaGas: boundaryField,
+    feePerL2Gas: boundaryField,
     messages: fc.array(anyField, { maxLength: Math.min(z.l1ToL2MsgsPerCheckpoint, 6) }),
     extraMessages: fc.oneof({ weight: 60, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }),
     maximal: rare(7),
@@ -228,12 +266,23 @@ function checkpointArb(profile: 'aztec' | 'small', lim: PlanLimits): fc.Arbitrar
     blobBreak: fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: blobBreak }),
     byteBreak: fc.oneof({ weight: 60, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.record({ pos: index, val: fc.nat({ max: 255 }) }) }),
     seed: fc.nat(),
+    slotJump: fc.oneof({ weight: 12, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: nearArb(254, true) }),
+    timeJump: fc.oneof({ weight: 12, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: nearArb(64) }),
+    encBreak: fc.oneof({ weight: 30, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: encBreakArb }),
+    violation: fc.oneof(
+      { weight: 1, arbitrary: fc.constant(null) },
+      { weight: 1, arbitrary: fc.record({ code: fc.nat({ max: violationsFor(profile).length - 1 }), at: fc.nat({ max: 1 << 16 }), v: fc.nat({ max: 1 << 16 }) }) },
+    ),
   });
 }
 
-export function casePlanArb(profile: 'aztec' | 'small', lim: PlanLimits = planLimits(profile)): fc.Arbitrary<CasePlan> {
+/** `preStates: false` for implementations that cannot restore a state: every case starts at genesis. */
+export function casePlanArb(profile: 'aztec' | 'small', lim: PlanLimits = planLimits(profile), opts: { preStates?: boolean } = {}): fc.Arbitrary<CasePlan> {
   // size 'max': long sequences are as likely as short ones, since depth is what fills trees.
-  return fc.record({ checkpoints: fc.array(checkpointArb(profile, lim), { minLength: 1, maxLength: lim.maxCheckpoints, size: 'max' }) });
+  return fc.record({
+    pre: opts.preStates === false ? fc.constant(null) : fc.oneof({ weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: preStateArb(profile) }),
+    checkpoints: fc.array(checkpointArb(profile, lim), { minLength: 1, maxLength: lim.maxCheckpoints, size: 'max' }),
+  });
 }
 
 const mutationOp: fc.Arbitrary<MutationOp> = fc.oneof(
@@ -243,6 +292,7 @@ const mutationOp: fc.Arbitrary<MutationOp> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ k: fc.constant('swap' as const), i: index, j: index }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('splice' as const), other: index, at: index }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('flip' as const), i: index, pos: index, val: fc.nat({ max: 255 }) }) },
+  { weight: 2, arbitrary: fc.record({ k: fc.constant('enc' as const), i: index, e: encBreakArb }) },
 );
 
 export const mutationPlanArb: fc.Arbitrary<MutationPlan> = fc.record({ base: index, ops: fc.array(mutationOp, { minLength: 1, maxLength: 3 }) });

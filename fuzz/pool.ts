@@ -28,6 +28,8 @@ export interface FuzzRunOptions {
   /** Run even a single worker in a worker thread, keeping this thread free (a cluster worker's
    * Redis lock renewal must not wait behind the in-process implementation). */
   threads?: boolean;
+  coverage?: boolean;
+  preStates?: boolean;
   onProgress?: (total: EngineStats, perWorker: EngineStats[]) => void;
   onNovel?: (c: Case) => void;
   /** Called once per distinct finding (first worker to report a signature wins). */
@@ -46,6 +48,8 @@ export interface WorkerTask {
   corpus: Case[];
   shrinkBudget?: number;
   stopOnFinding?: boolean;
+  coverage?: boolean;
+  preStates?: boolean;
 }
 
 export type WorkerMessage =
@@ -60,12 +64,12 @@ export function engineFor(task: WorkerTask, hooks: Pick<EngineOptions, 'onProgre
   return new FuzzEngine({
     profile: task.profile, seed: task.seed, worker: task.worker, runs: task.runs, deadline: task.deadline, durationMs: task.durationMs,
     impls: makeImplementations(task.impls, task.timeoutMs), corpus: task.corpus, shrinkBudget: task.shrinkBudget,
-    stopOnFinding: task.stopOnFinding, progressEveryMs: 250, ...hooks,
+    stopOnFinding: task.stopOnFinding, coverage: task.coverage, preStates: task.preStates, progressEveryMs: 250, ...hooks,
   });
 }
 
 export function sumStats(all: EngineStats[]): EngineStats {
-  const total: EngineStats = { worker: -1, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: 0, genMs: 0, implMs: {}, compareMs: 0, shrinkMs: 0, elapsedMs: 0, codes: {} };
+  const total: EngineStats = { worker: -1, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: 0, genMs: 0, implMs: {}, compareMs: 0, shrinkMs: 0, elapsedMs: 0, outcomes: {}, coverageBlocks: 0 };
   for (const s of all) {
     total.cases += s.cases;
     total.execs += s.execs;
@@ -75,8 +79,9 @@ export function sumStats(all: EngineStats[]): EngineStats {
     total.compareMs += s.compareMs;
     total.shrinkMs += s.shrinkMs;
     total.elapsedMs = Math.max(total.elapsedMs, s.elapsedMs);
+    total.coverageBlocks += s.coverageBlocks ?? 0;
     for (const [k, v] of Object.entries(s.implMs)) total.implMs[k] = (total.implMs[k] ?? 0) + v;
-    for (const [k, v] of Object.entries(s.codes ?? {})) total.codes[k] = (total.codes[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(s.outcomes ?? {})) total.outcomes[k] = (total.outcomes[k] ?? 0) + v;
   }
   return total;
 }
@@ -128,11 +133,13 @@ export class FuzzRun {
   /** Runs to completion; resolves with the merged statistics and the number of distinct findings. */
   async run(): Promise<{ stats: EngineStats; findings: number }> {
     const o = this.opts;
-    const stats: EngineStats[] = Array.from({ length: o.workers }, (_, w) => ({ worker: w, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: o.corpus.length, genMs: 0, implMs: {}, compareMs: 0, shrinkMs: 0, elapsedMs: 0, codes: {} }));
+    const stats: EngineStats[] = Array.from({ length: o.workers }, (_, w) => ({ worker: w, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: o.corpus.length, genMs: 0, implMs: {}, compareMs: 0, shrinkMs: 0, elapsedMs: 0, outcomes: {}, coverageBlocks: 0 }));
     const progress = () => o.onProgress?.(sumStats(stats), stats);
-    const taskFor = (w: number): WorkerTask => ({ profile: o.profile, impls: o.impls, seed: o.seed, worker: w, runs: shareOf(o.runs, o.workers, w), deadline: o.deadline, durationMs: o.durationMs, timeoutMs: o.timeoutMs, corpus: o.corpus, shrinkBudget: o.shrinkBudget, stopOnFinding: o.stopOnFinding });
+    const taskFor = (w: number): WorkerTask => ({ profile: o.profile, impls: o.impls, seed: o.seed, worker: w, runs: shareOf(o.runs, o.workers, w), deadline: o.deadline, durationMs: o.durationMs, timeoutMs: o.timeoutMs, corpus: o.corpus, shrinkBudget: o.shrinkBudget, stopOnFinding: o.stopOnFinding, coverage: o.coverage, preStates: o.preStates });
 
-    if (o.workers === 1 && !o.threads) {
+    // Coverage guidance needs a thread where the STF has not run before the profiler starts (V8
+    // reports no blocks for code compiled earlier): with it, even one worker gets its own thread.
+    if (o.workers === 1 && !o.coverage && !o.threads) {
       this.engine = engineFor(taskFor(0), {
         onProgress: (s) => ((stats[0] = s), progress()),
         onNovel: (c, features) => this.novelty.judge(features) && o.onNovel?.(c),

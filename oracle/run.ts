@@ -7,12 +7,15 @@ import type { Case } from '../corpus/case.js';
 import type { Outcome } from '../core/schema.js';
 import type { CallResult, Implementation } from '../impls/implementation.js';
 import { compareResults, sharedCoverage, type Divergence } from './compare.js';
+import { describeLocalization, localize, type Localization } from './localize.js';
 
 export interface Finding extends Divergence {
   /** 1-based checkpoint index; 0 means genesis. */
   checkpoint: number;
   leftImpl: string;
   rightImpl: string;
+  /** Where a root divergence starts (tx, tree, leaf, execution or hashing): oracle/localize.ts. */
+  localization?: Localization;
 }
 
 /** One implementation's run of a case made elsewhere (the fuzz builder's chain view records it). */
@@ -43,7 +46,8 @@ export function findingSignature(f: Finding): string {
 
 export function describeFinding(f: Finding): string {
   const where = f.checkpoint === 0 ? 'genesis' : `checkpoint ${f.checkpoint}`;
-  return `${f.kind} divergence at ${where}, field ${f.field}: ${f.leftImpl} ${f.left} vs ${f.rightImpl} ${f.right}`;
+  const line = `${f.kind} divergence at ${where}, field ${f.field}: ${f.leftImpl} ${f.left} vs ${f.rightImpl} ${f.right}`;
+  return f.localization ? `${line}\n  ${describeLocalization(f.localization)}` : line;
 }
 
 export class Oracle {
@@ -65,9 +69,11 @@ export class Oracle {
     const outcomes: (Outcome | null)[] = [];
     const skip = recorded && recorded.results.length === c.checkpoints.length ? this.impls.indexOf(recorded.impl) : -1;
 
+    // A case with a pre-state starts every implementation from it (restore), others from genesis;
+    // a recorded implementation already ran the case while it was built.
     const genesis = await Promise.all(
       this.impls.map((impl, k) =>
-        k === skip ? { kind: 'ok' as const, elapsedMs: recorded!.genesisMs } : impl.genesis({ profile: c.profile, chainId: c.chainId, version: c.version }),
+        k === skip ? { kind: 'ok' as const, elapsedMs: recorded!.genesisMs } : c.state ? impl.restore(c.state) : impl.genesis({ profile: c.profile, chainId: c.chainId, version: c.version }),
       ),
     );
     genesis.forEach((g, k) => (implMs[k] += g.elapsedMs));
@@ -78,7 +84,7 @@ export class Oracle {
       const kind = g.kind === 'outcome' ? 'protocol-error' : g.kind;
       const other = failed === 0 ? 1 : failed;
       const [left, right] = failed === 0 ? [`${kind}: ${message}`, 'ok'] : ['ok', `${kind}: ${message}`];
-      const finding: Finding = { kind, field: 'genesis', left, right, checkpoint: 0, leftImpl: this.impls[0].name, rightImpl: this.impls[other].name };
+      const finding: Finding = { kind, field: c.state ? 'restore' : 'genesis', left, right, checkpoint: 0, leftImpl: this.impls[0].name, rightImpl: this.impls[other].name };
       return { finding, outcomes, checkpointsRun: 0, implMs, compareMs };
     }
 
@@ -96,6 +102,19 @@ export class Oracle {
       if (finding) return { finding, outcomes, checkpointsRun: i + 1, implMs, compareMs };
     }
     return { finding: null, outcomes, checkpointsRun: c.checkpoints.length, implMs, compareMs };
+  }
+
+  /**
+   * The finding with its root cause localized (root divergences only; others come back as they
+   * are). Replays prefixes of the case through the two implementations involved, so it leaves
+   * them in an arbitrary state: the next run() resets them.
+   */
+  async localize(c: Case, finding: Finding): Promise<Finding> {
+    const left = this.impls.find((i) => i.name === finding.leftImpl);
+    const right = this.impls.find((i) => i.name === finding.rightImpl);
+    if (!left || !right || finding.kind !== 'root') return finding;
+    const localization = await localize(left, right, c, finding);
+    return localization ? { ...finding, localization } : finding;
   }
 
   private async applyAll(bytes: Uint8Array, known: { k: number; result: CallResult } | null): Promise<CallResult[]> {

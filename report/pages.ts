@@ -94,7 +94,7 @@ export function runPage(v: RunView): string {
       { name: 'checkpoints', color: '#2f5bd3', points: t.map((p) => [p.tMs / 1000, p.checkpoints]) },
       { name: 'cases', color: '#e07a1f', points: t.map((p) => [p.tMs / 1000, p.cases]) },
     ], 'seconds')}${lineChart('checkpoints per second (sliding window of a tenth of the run)', [{ name: 'checkpoints/s', color: '#067647', points: rate }], 'seconds')}</div>
-${barChart('outcome codes of the generated checkpoints (first implementation)', Object.entries(v.codes).sort((a, b) => b[1] - a[1]), (l) => l === 'ok')}`,
+${barChart('outcome codes of the generated checkpoints (first implementation)', Object.entries(v.codes).sort((a, b) => b[1] - a[1]), (l) => l === 'ok' || l === 'accepted')}`,
   });
   sections.push({
     id: 'divergences', title: `Divergences (${v.divergences.length})`,

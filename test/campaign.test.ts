@@ -80,7 +80,7 @@ describe('difftower campaign', () => {
       expect(alone.checkpoints, `shard ${s.shard}`).toBe(s.checkpoints);
       cases += alone.cases;
       checkpoints += alone.checkpoints;
-      for (const [k, v] of Object.entries(alone.codes as Record<string, number>)) codes[k] = (codes[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(alone.outcomes as Record<string, number>)) if (v > 0) codes[k] = (codes[k] ?? 0) + v;
       for (const x of alone.divergences) sigs.add(`${x.kind}|${x.field}|${x.leftImpl}|${x.rightImpl}`);
     }
     expect(cases).toBe(report.cases);

@@ -50,6 +50,10 @@ describe('difftower fuzz', () => {
     expect(a.cases).toBe(12);
     expect(a.checkpoints).toBe(b.checkpoints);
     expect(a.corpus).toBe(b.corpus);
+    // Outcome counts: every spec error code listed (0 when not reached), one count per checkpoint.
+    expect(a.outcomes).toEqual(b.outcomes);
+    expect(Object.keys(a.outcomes)).toEqual(expect.arrayContaining(['accepted', 'E_MALFORMED_INPUT', 'E_TREE_FULL', 'E_END_STATE_MISMATCH']));
+    expect(Object.values(a.outcomes as Record<string, number>).reduce((x, y) => x + y, 0)).toBe(a.checkpoints);
   });
 
   it('gives usage, input and environment errors their exit codes', () => {

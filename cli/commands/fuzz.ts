@@ -7,6 +7,9 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { caseOf, listCaseFiles, readCaseFile, writeCaseFile, type Case } from '../../corpus/case.js';
 import { describeFinding } from '../../oracle/run.js';
+import { SPEC_ERROR_CODES } from '../../fuzz/codes.js';
+import { buildPreState } from '../../fuzz/prestate.js';
+import { encodeChainState } from '../../core/codec.js';
 import type { EngineFinding, EngineStats } from '../../fuzz/engine.js';
 import { FuzzRun } from '../../fuzz/pool.js';
 import { makeImplementations, parseImplementationList } from '../../impls/registry.js';
@@ -22,15 +25,23 @@ function loadCorpus(dirs: string[], profile: 'aztec' | 'small'): Case[] {
   return dirs.flatMap((d) => listCaseFiles(d).map((f) => caseOf(readCaseFile(f)))).filter((c) => c.profile === profile);
 }
 
-/** Every implementation must start and reach genesis before the run: otherwise exit 4, not a finding storm. */
-export async function preflight(impls: string, profile: 'aztec' | 'small', timeoutMs: number): Promise<string[]> {
+/**
+ * Every implementation must start and reach genesis before the run: otherwise exit 4, not a finding
+ * storm. Each must also restore a generated state, or no case starts from a pre-state (an
+ * implementation without `restore` would otherwise diverge on half the cases).
+ */
+export async function preflight(impls: string, profile: 'aztec' | 'small', timeoutMs: number): Promise<{ names: string[]; noRestore: string[] }> {
   const instances = makeImplementations(impls, timeoutMs);
+  const probe = encodeChainState(buildPreState({ focus: null, edge: 'full', others: [], keys: 'random', blockNumber: null, slot: null, timestamp: null, chainId: null, version: null, seed: 1 }, profile, { chainId: 31337n, version: 1n }).file);
   try {
+    const noRestore: string[] = [];
     for (const impl of instances) {
       const g = await impl.genesis({ profile, chainId: 31337n, version: 1n });
       if (g.kind !== 'ok') throw new EnvironmentError(`implementation '${impl.name}' failed to start: ${'message' in g ? g.message : g.kind}`);
+      const r = await impl.restore(probe);
+      if (r.kind !== 'ok') noRestore.push(`${impl.name} (${'message' in r ? r.message : r.kind})`);
     }
-    return instances.map((i) => i.name);
+    return { names: instances.map((i) => i.name), noRestore };
   } finally {
     await Promise.all(instances.map((i) => i.close()));
   }
@@ -64,7 +75,7 @@ async function clusterWorker(url: string, name: string, workers: number, quiet: 
   const store = await CampaignStore.open(url, name);
   try {
     const meta = await store.requireMeta();
-    const names = await preflight(meta.impls, meta.profile, meta.timeoutMs);
+    const { names } = await preflight(meta.impls, meta.profile, meta.timeoutMs);
     const log = (l: string) => !quiet && process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${l}\n`);
     log(`difftower fuzz: worker of campaign '${meta.name}' at ${redactUrl(url)} (${names.join(' vs ')} on '${meta.profile}', ${meta.shards} shards), ${workers} shard(s) at a time`);
     const done = await runWorker(store, meta, { concurrency: workers, log });
@@ -74,6 +85,24 @@ async function clusterWorker(url: string, name: string, workers: number, quiet: 
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Every spec error code with how often it was reached (0 included, so a blind spot shows), then
+ * `accepted`, then anything else an implementation answered.
+ */
+function outcomeCounts(counts: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = { accepted: counts.accepted ?? 0 };
+  for (const code of SPEC_ERROR_CODES) out[code] = counts[code] ?? 0;
+  for (const [k, v] of Object.entries(counts)) if (!(k in out)) out[k] = v;
+  return out;
+}
+
+function outcomeSummary(counts: Record<string, number>): string {
+  const all = outcomeCounts(counts);
+  const missed = SPEC_ERROR_CODES.filter((c) => all[c] === 0);
+  const reached = Object.entries(all).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`);
+  return `outcomes per checkpoint: ${reached.join(', ')}\n${missed.length ? `never reached (${missed.length} of ${SPEC_ERROR_CODES.length} codes): ${missed.join(', ')}` : `every one of the ${SPEC_ERROR_CODES.length} spec error codes reached`}`;
 }
 
 function rate(n: number, ms: number): string {
@@ -109,8 +138,9 @@ export async function run(args: string[]): Promise<number> {
   const corpusDirs = values.corpus ? (existsSync(values.corpus) ? [values.corpus] : []) : [join(ROOT, 'corpus/seed'), join(ROOT, 'corpus/regressions')].filter((d) => existsSync(d));
   const corpus = values['corpus-list'] !== undefined ? loadCorpusList(values['corpus-list'], profile) : loadCorpus(corpusDirs, profile);
 
-  const names = await preflight(impls, profile, timeoutMs);
+  const { names, noRestore } = await preflight(impls, profile, timeoutMs);
   const progress = new Progress(undefined, values.quiet);
+  if (noRestore.length) progress.note(`difftower fuzz: cannot restore a state: ${noRestore.join(', ')}; every case starts at genesis (no pre-states)`);
   const replayCommand = `difftower fuzz ${replayArgs({ seed, workers, runs, durationText, profile, impls, corpus: values.corpus, corpusList: values['corpus-list'] })}`;
   progress.note(`difftower fuzz: ${names.join(' vs ')} on '${profile}', seed ${seed}, ${workers} worker(s), ${runs !== undefined ? `${runs} cases` : `for ${durationText}`}; corpus ${corpus.length} case(s)`);
 
@@ -136,6 +166,8 @@ export async function run(args: string[]): Promise<number> {
     timeoutMs,
     corpus,
     stopOnFinding: values['stop-on-finding'],
+    coverage: values.coverage,
+    preStates: noRestore.length === 0,
     onProgress: (total) => {
       progress.update(line(total));
       sample(total);
@@ -190,8 +222,10 @@ export async function run(args: string[]): Promise<number> {
     casesPerSecond: Number(rate(s.cases, s.elapsedMs)),
     checkpointsPerSecond: Number(rate(s.checkpoints, s.elapsedMs)),
     corpus: corpus.length + novel,
-    codes: s.codes,
+    outcomes: outcomeCounts(s.outcomes),
     timeline,
+    preStates: noRestore.length === 0,
+    coverageGuidance: values.coverage ? { stfBlocksReached: s.coverageBlocks } : null,
     timeMs: { generation: Math.round(s.genMs), ...Object.fromEntries(Object.entries(s.implMs).map(([k, v]) => [k, Math.round(v)])), comparison: Math.round(s.compareMs), shrinking: Math.round(s.shrinkMs) },
     divergences: found.map(({ f, file }) => ({ ...f.finding, description: describeFinding(f.finding), reproducer: file, reproducerCheckpoints: f.reproducer.checkpoints.length, worker: f.worker, iteration: f.iteration })),
   };
@@ -206,8 +240,9 @@ export async function run(args: string[]): Promise<number> {
       time: s.elapsedMs / 1000,
       failure: found.length ? { message: `${found.length} divergence(s)`, details: found.map(({ f, file }) => `${describeFinding(f.finding)} (${file})`).join('\n') } : undefined,
     },
-    ...found.map(({ f, file }) => ({ name: `divergence: ${f.finding.kind} at ${f.finding.field}`, time: f.shrinkMs / 1000, failure: { message: describeFinding(f.finding), details: `reproducer ${file}\nreplay: difftower replay ${file}` } })),
+    ...found.map(({ f, file }) => ({ name: `divergence: ${f.finding.kind} at ${f.finding.field}`, time: f.shrinkMs / 1000, failure: { message: describeFinding(f.finding), details: `${describeFinding(f.finding)}\nreproducer ${file}\nreplay: difftower replay ${file}` } })),
   ];
+  if (!values.quiet) progress.note(outcomeSummary(s.outcomes));
   finish(
     format,
     values['report-file'],

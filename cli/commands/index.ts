@@ -13,10 +13,10 @@ const flag = { type: 'boolean' } as const;
 export const FUZZ = spec({
   name: 'fuzz',
   synopsis:
-    '[--impls LIST] [--profile small|aztec] [--seed S] [--runs N | --duration 60s] [--workers N] [--corpus DIR | --corpus-list FILE] [--findings DIR] [--report json|junit] [--report-file PATH] [--timeout SECONDS] [--stop-on-finding] [--quiet] | --cluster redis://HOST:PORT [--campaign NAME] [--workers N]',
+    '[--impls LIST] [--profile small|aztec] [--seed S] [--runs N | --duration 60s] [--workers N] [--corpus DIR | --corpus-list FILE] [--findings DIR] [--report json|junit] [--report-file PATH] [--timeout SECONDS] [--stop-on-finding] [--coverage] [--quiet] | --cluster redis://HOST:PORT [--campaign NAME] [--workers N]',
   summary:
-    "Differential fuzzing (default: ts,rust on 'small' for 60s, one worker per core). Each divergence is shrunk and saved to --findings (difftower-findings/); the summary prints the command that replays the run. Exit 0 only with zero divergences. With --cluster it is a worker of a campaign ('difftower campaign --help') until every shard is recorded.",
-  options: { impls: str, profile: str, seed: str, runs: str, duration: str, workers: str, corpus: str, 'corpus-list': str, cluster: str, campaign: str, findings: str, report: str, 'report-file': str, timeout: str, 'stop-on-finding': flag, quiet: { type: 'boolean', short: 'q' } },
+    "Differential fuzzing (default: ts,rust on 'small' for 60s, one worker per core). Each divergence is shrunk and saved to --findings (difftower-findings/); the summary prints the command that replays the run. Exit 0 only with zero divergences. --coverage also keeps cases that run a new block of the TS STF (V8 coverage). The summary counts every outcome code reached (0: a blind spot). With --cluster it is a worker of a campaign ('difftower campaign --help') until every shard is recorded.",
+  options: { impls: str, profile: str, seed: str, runs: str, duration: str, workers: str, corpus: str, 'corpus-list': str, cluster: str, campaign: str, findings: str, report: str, 'report-file': str, timeout: str, 'stop-on-finding': flag, coverage: flag, quiet: { type: 'boolean', short: 'q' } },
   load: async () => (await import('./fuzz.js')).run,
 });
 

@@ -3,9 +3,10 @@
 // regression files.
 
 import { basename } from 'node:path';
-import { readReplayInputs, writeCaseFile } from '../../corpus/case.js';
+import { caseOf, readReplayInputs, writeCaseFile } from '../../corpus/case.js';
 import { replayCase } from '../../corpus/replay.js';
 import type { Outcome } from '../../core/schema.js';
+import type { Localization } from '../../oracle/localize.js';
 import { describeFinding, Oracle } from '../../oracle/run.js';
 import { makeImplementations } from '../../impls/registry.js';
 import { finish, junit, reportFormatOf, type ReportCase } from '../report.js';
@@ -25,17 +26,19 @@ export async function run(args: string[]): Promise<number> {
 
   const oracle = new Oracle(impls);
   const names = oracle.impls.map((i) => i.name);
-  const results: { file: string; ok: boolean; message: string; ms: number }[] = [];
+  const results: { file: string; ok: boolean; message: string; ms: number; localization?: Localization }[] = [];
   try {
     for (const { file, c } of cases) {
       const t0 = performance.now();
       const r = await replayCase(oracle, c);
       const ms = performance.now() - t0;
       let message = `${c.checkpoints.length} checkpoint(s): ${names.length} agree${c.expected ? ', as recorded' : ''}`;
-      if (r.finding) message = `DIVERGENCE ${describeFinding(r.finding)}`;
+      // A root divergence is narrowed to its first tx, tree and leaf (oracle/localize.ts).
+      const finding = r.finding && (await oracle.localize(caseOf(c), r.finding));
+      if (finding) message = `DIVERGENCE ${describeFinding(finding)}`;
       else if (r.mismatch) message = `MISMATCH with the recorded outcome at checkpoint ${r.mismatch.checkpoint}, ${r.mismatch.field}: recorded ${r.mismatch.left}, ${names[0]} ${r.mismatch.right}`;
       const ok = !r.finding && !r.mismatch;
-      results.push({ file, ok, message, ms });
+      results.push({ file, ok, message, ms, ...(finding?.localization ? { localization: finding.localization } : {}) });
       if (!format || values['report-file']) console.log(`${ok ? 'ok  ' : 'FAIL'} ${file}: ${message}`);
       if (ok && values.record) {
         const expected = r.outcomes.filter((o): o is Outcome => o !== null);

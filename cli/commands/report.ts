@@ -44,6 +44,7 @@ const RunSummary = Schema.Struct({
   corpus: Num,
   replay: Schema.optional(Str),
   codes: Schema.optional(Schema.Record({ key: Str, value: Num })),
+  outcomes: Schema.optional(Schema.Record({ key: Str, value: Num })),
   timeline: Schema.optional(Timeline),
   divergences: Schema.Array(Divergence),
   shards: Schema.optional(Num),
@@ -164,7 +165,7 @@ async function runReport(path: string, impls: string | undefined, offline: boole
   return {
     kind, source: jsonPath ?? path,
     title: s?.command === 'campaign' ? `Campaign ${s.campaign ?? ''}: ${s.divergences.length} divergence(s)` : `Fuzzing: ${divergences.length} divergence(s)`,
-    facts, timeline: [...(s?.timeline ?? [])], codes: { ...(s?.codes ?? {}) }, replay: s?.command === 'fuzz' ? s.replay ?? null : null,
+    facts, timeline: [...(s?.timeline ?? [])], codes: Object.fromEntries(Object.entries(s?.outcomes ?? s?.codes ?? {}).filter(([, n]) => n > 0)), replay: s?.command === 'fuzz' ? s.replay ?? null : null,
     shards: s?.shardResults ? [...s.shardResults] : undefined, divergences: views,
   };
 }

@@ -21,32 +21,42 @@ const plans = (profile: 'small' | 'aztec', n: number) => {
   return Array.from({ length: n }, (_, i) => arb.generate(rng, [2, 4, 8, undefined][i % 4]).value);
 };
 
-/** The real TS STF with its applies and previews counted. */
+/** The real TS STF with its applies and previews counted (from genesis or from a pre-state). */
 function countingStf() {
   const counts = { apply: 0, preview: 0 };
+  const count = (s: tsStf.ChainState) => {
+    const apply = s.apply.bind(s), preview = s.preview.bind(s);
+    s.apply = (cp) => (counts.apply++, apply(cp));
+    s.preview = (cp) => (counts.preview++, preview(cp));
+    return s;
+  };
   const stf: TsStfModule = {
     ...tsStf,
+    fromStateFile: (f) => count(tsStf.fromStateFile(f)),
     ChainState: {
-      genesis: (...args: Parameters<typeof tsStf.ChainState.genesis>) => {
-        const s = tsStf.ChainState.genesis(...args);
-        const apply = s.apply.bind(s), preview = s.preview.bind(s);
-        s.apply = (cp) => (counts.apply++, apply(cp));
-        s.preview = (cp) => (counts.preview++, preview(cp));
-        return s;
-      },
+      genesis: (...args: Parameters<typeof tsStf.ChainState.genesis>) => count(tsStf.ChainState.genesis(...args)),
     } as unknown as typeof tsStf.ChainState,
   };
   return { stf, counts };
 }
 
 describe('chain view', () => {
-  it('builds the same case bytes for a fixed seed as the previous builder (digest taken on main dce2eed)', () => {
-    const b = new CaseBuilder('small');
-    const h = createHash('sha256');
-    let checkpoints = 0;
-    for (const p of plans('small', 40)) for (const x of b.build(p).checkpoints) (h.update(x), checkpoints++);
-    expect(checkpoints).toBe(270);
-    expect(h.digest('hex')).toBe('207f6664003f4f5b3721fc8ffae5ecf250f96fe8cae64c7f1b4848d7300b997a');
+  // The chain view was checked to give byte-identical cases to the shadow-chain builder it replaced
+  // (digest on main dce2eed). The generator has changed since (pre-states, boundary values,
+  // targeted violations), so the pinned digest is now the current stream's: a change here means
+  // a seed no longer replays the cases it used to, which must be deliberate.
+  it('builds the same case bytes for a fixed seed, run after run (pinned stream digest)', () => {
+    const digest = () => {
+      const b = new CaseBuilder('small');
+      const h = createHash('sha256');
+      let checkpoints = 0;
+      for (const p of plans('small', 40)) for (const x of b.build(p).checkpoints) (h.update(x), checkpoints++);
+      return { checkpoints, digest: h.digest('hex') };
+    };
+    const first = digest();
+    expect(digest()).toEqual(first);
+    expect(first.checkpoints).toBe(230);
+    expect(first.digest).toBe('9582cca9a0990d512c844175b34da0db09c34d9d26a723c2dc931106abc314cc');
   });
 
   it('applies every checkpoint once (plus one preview per blob-form one) and records the TS implementation\'s own results', async () => {
@@ -62,12 +72,20 @@ describe('chain view', () => {
           return false;
         }
       }).length;
-      expect(counts.apply).toBe(c.checkpoints.length);
-      expect(counts.preview).toBeLessThanOrEqual(p.checkpoints.filter((cp) => cp.form === 'blob').length);
+      // Bytes that do not decode are rejected before the STF runs (E_MALFORMED_INPUT and the like).
+      const decodable = c.checkpoints.filter((x) => {
+        try {
+          return decodeCheckpoint(x) !== undefined;
+        } catch {
+          return false;
+        }
+      }).length;
+      expect(counts.apply).toBe(decodable);
+      expect(counts.preview).toBeLessThanOrEqual(c.checkpoints.length); // at most one preview per checkpoint (targeted violations may choose the blob form)
       expect(counts.preview).toBeGreaterThanOrEqual(blobForm);
       const rec = view.recordedFor(ts, c.checkpoints.length)!;
       expect(rec.results).toHaveLength(c.checkpoints.length);
-      await ts.genesis({ profile: c.profile, chainId: c.chainId, version: c.version });
+      await (c.state ? ts.restore(c.state) : ts.genesis({ profile: c.profile, chainId: c.chainId, version: c.version }));
       for (let i = 0; i < c.checkpoints.length; i++) {
         const own = await ts.apply(c.checkpoints[i]);
         const strip = (r: CallResult) => ({ ...r, elapsedMs: 0 });

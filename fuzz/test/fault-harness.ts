@@ -1,5 +1,7 @@
-// Shared by the fault-injection test files (split in two so vitest runs them on both cores): runs
-// the fuzzer on the real TypeScript STF beside one mutant and checks what it reports.
+// Shared by the fault-injection test files (split so vitest runs them on both cores): runs the
+// fuzzer on the real TypeScript STF beside one faulty implementation (a TypeScript mutant in
+// process, or the Rust STF with one fault point selected, as a subprocess) and checks what it
+// reports.
 
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +10,7 @@ import { InProcessTsImplementation } from '../../impls/adapters/in-process-ts.js
 import { describeFinding } from '../../oracle/run.js';
 import { writeCaseFile } from '../../corpus/case.js';
 import { FuzzEngine, type EngineFinding } from '../engine.js';
+import type { Implementation } from '../../impls/implementation.js';
 import { loadMutant, type Mutant } from './mutants.js';
 
 export interface Budget {
@@ -17,9 +20,18 @@ export interface Budget {
   maxCheckpoints: number;
 }
 
-export function faultTest(mutant: Mutant, budget: Budget): void {
+export interface Fault {
+  name: string;
+  fault: string;
+  /** Starts the faulty implementation. */
+  make: () => Promise<Implementation>;
+}
+
+export const mutantFault = (m: Mutant): Fault => ({ name: m.name, fault: m.fault, make: () => loadMutant(m) });
+
+export function faultTest(mutant: Fault, budget: Budget): void {
   it(`${mutant.name}: ${mutant.fault}`, async () => {
-    const faulty = await loadMutant(mutant);
+    const faulty = await mutant.make();
     const findings: EngineFinding[] = [];
     const engine = new FuzzEngine({
       profile: 'small',
@@ -44,7 +56,9 @@ export function faultTest(mutant: Mutant, budget: Budget): void {
       join(dir, 'fault-detection.jsonl'),
       JSON.stringify({
         mutant: mutant.name,
+        faulty: faulty.name,
         budget: budget.cases,
+        maxCheckpoints: budget.maxCheckpoints,
         casesToFind: f.execsToFind,
         msToFind: Math.round(f.msToFind),
         checkpointsBeforeShrink: f.originalCheckpoints,
@@ -53,6 +67,7 @@ export function faultTest(mutant: Mutant, budget: Budget): void {
         shrinkMs: Math.round(f.shrinkMs),
         totalMs: Math.round(performance.now() - t0),
         finding: describeFinding(f.finding),
+        localization: f.finding.localization ?? null,
       }) + '\n',
     );
     // The reproducer, for promotion to corpus/regressions (difftower replay --record).
@@ -65,5 +80,7 @@ export function faultTest(mutant: Mutant, budget: Budget): void {
     expect(f.finding.rightImpl).toBe(faulty.name);
     expect(f.finding.checkpoint).toBe(f.reproducer.checkpoints.length);
     expect(f.reproducer.checkpoints.length).toBeLessThanOrEqual(budget.maxCheckpoints);
-  });
+    // Bounded by cases, not time; the slowest fault needs about 25 s of CPU idle, so this backstop
+    // holds at ten times that on a loaded machine.
+  }, 600_000);
 }

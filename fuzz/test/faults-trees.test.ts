@@ -2,10 +2,10 @@
 // within its budget (fuzz/test/fault-budgets.ts) and shrink it to a small reproducer.
 
 import { describe } from 'vitest';
-import { faultTest } from './fault-harness.js';
+import { faultTest, mutantFault } from './fault-harness.js';
 import { TREE_BUDGETS } from './fault-budgets.js';
 import { MUTANTS } from './mutants.js';
 
 describe('the fuzzer finds and shrinks deliberate tree faults', () => {
-  for (const [name, budget] of Object.entries(TREE_BUDGETS)) faultTest(MUTANTS.find((m) => m.name === name)!, budget);
+  for (const [name, budget] of Object.entries(TREE_BUDGETS)) faultTest(mutantFault(MUTANTS.find((m) => m.name === name)!), budget);
 });

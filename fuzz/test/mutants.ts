@@ -103,6 +103,62 @@ export const MUTANTS: Mutant[] = [
     from: 'if (revertCode > 3) reject',
     to: 'if (revertCode > 4) reject',
   },
+  {
+    name: 'mana-bound-off-by-one',
+    fault: 'a block with totalManaUsed exactly 2^48 is accepted (> instead of >=)',
+    file: 'validate.ts',
+    from: 'if (block.totalManaUsed >= 1n << 48n)',
+    to: 'if (block.totalManaUsed > 1n << 48n)',
+  },
+  {
+    name: 'l2-to-l1-limit-plus-one',
+    fault: 'a tx may carry one L2-to-L1 message more than MAX_L2_TO_L1_MSGS_PER_TX',
+    file: 'validate.ts',
+    from: '[tx.l2ToL1Msgs.length, p.maxL2ToL1MsgsPerTx,',
+    to: '[tx.l2ToL1Msgs.length, p.maxL2ToL1MsgsPerTx + 1,',
+  },
+  {
+    name: 'public-logs-limit-plus-one',
+    fault: 'a tx may carry one public log field more than MAX_PUBLIC_LOGS_LENGTH',
+    file: 'validate.ts',
+    from: 'if (tx.publicLogs.length > p.maxPublicLogsLength) {',
+    to: 'if (tx.publicLogs.length > p.maxPublicLogsLength + 1) {',
+  },
+  {
+    name: 'empty-private-log-accepted',
+    fault: 'a private log with no field is accepted',
+    file: 'validate.ts',
+    from: 'if (log.length === 0 || log.length > p.privateLogSizeInFields) {',
+    to: 'if (log.length > p.privateLogSizeInFields) {',
+  },
+  {
+    name: 'contract-class-log-limit-plus-one',
+    fault: 'a contract-class log may have one field more than CONTRACT_CLASS_LOG_SIZE_IN_FIELDS',
+    file: 'validate.ts',
+    from: 'ccl.fields.length > p.contractClassLogSizeInFields',
+    to: 'ccl.fields.length > p.contractClassLogSizeInFields + 1',
+  },
+  {
+    name: 'version-rule-dropped',
+    fault: "validity rule dropped: a header may name another rollup version than the chain's",
+    file: 'validate.ts',
+    from: 'if (header.version !== chain.version) reject(',
+    to: 'if (header.version !== chain.version && false) reject(',
+  },
+  {
+    name: 'empty-later-block-accepted',
+    fault: 'validity rule dropped: a block after the first may have no tx',
+    file: 'validate.ts',
+    from: "if (b > 0 && block.txs.length === 0) reject('E_EMPTY_BLOCK'",
+    to: "if (b > 0 && block.txs.length === 0 && false) reject('E_EMPTY_BLOCK'",
+  },
+  {
+    name: 'timestamp-u32-truncation',
+    fault: 'timestamps are compared on their low 32 bits',
+    file: 'validate.ts',
+    from: 'if (header.timestamp <= chain.last.timestamp) {',
+    to: 'if (BigInt.asUintN(32, header.timestamp) <= BigInt.asUintN(32, chain.last.timestamp)) {',
+  },
 ];
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

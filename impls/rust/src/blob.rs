@@ -242,7 +242,7 @@ pub fn decode_checkpoint(fields: &[Fr], max_blob_fields: usize) -> Result<Vec<De
                         format!("checkpoint end marker announces {announced} fields, {} read", r.pos),
                     );
                 }
-                if let Some(i) = fields[r.pos..].iter().position(|f| !f.is_zero()) {
+                if let Some(i) = fields[r.pos..].iter().position(|f| !f.is_zero()).filter(|_| fault!("blob-trailing-data-accepted", true, false)) {
                     return reject(
                         E::BlobTrailingData,
                         format!("non-zero field {} after the checkpoint end marker", r.pos + i),

@@ -221,7 +221,7 @@ impl IndexedTree {
     /// Replaces the value of an existing key in place (public-data update, §2.2).
     pub fn update_value(&mut self, pos: u64, value: Fr) {
         let leaf = self.leaves[pos as usize].expect("updating a non-empty leaf");
-        if leaf.value != value {
+        if leaf.value != value && fault!("public-data-zero-write-dropped", true, !value.is_zero()) {
             self.replace(pos, Leaf { value, ..leaf });
         }
     }

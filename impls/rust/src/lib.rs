@@ -5,6 +5,9 @@
 //! sponge), `tree`/`indexed_tree` (Merkle trees), `header`, `blob` (field encoding), `validate`
 //! (static and sequencing rules), `stf` (the transition), `msgpack`/`codec` (canonical bytes).
 
+#[macro_use]
+mod fault;
+
 pub mod blob;
 pub mod codec;
 pub mod error;

@@ -146,7 +146,7 @@ impl<'a> Decoder<'a> {
             }
             0xcc..=0xcf => {
                 let v = self.uint(1 << (tag - 0xcc))?;
-                self.shortest(v >= [0x80, U8, U16, U32][(tag - 0xcc) as usize], at, "integer")?;
+                self.shortest(v >= [0x80, U8, U16, U32][(tag - 0xcc) as usize] || fault!("non-canonical-uint8", false, tag == 0xcc), at, "integer")?;
                 Value::Int(v as i128)
             }
             0xd0..=0xd3 => {

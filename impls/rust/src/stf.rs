@@ -176,7 +176,7 @@ impl Chain {
         let p = self.params();
         let mut messages = cp.l1_to_l2_messages.clone();
         messages.resize(p.l1_to_l2_msgs_per_checkpoint, Fr::ZERO);
-        if self.l1_to_l2.append(&messages).is_err() {
+        if fault!("l1-to-l2-capacity", self.l1_to_l2.append(&messages).is_err(), !self.l1_to_l2.has_room_for(messages.len() as u64 + 1) || self.l1_to_l2.append(&messages).is_err()) {
             return reject(E::TreeFull, "L1-to-L2 message tree is full");
         }
 
@@ -235,7 +235,7 @@ impl Chain {
                 total_mana_used: block.total_mana_used,
             };
             let header_hash = header.hash();
-            if self.archive.append(&[header_hash]).is_err() {
+            if fault!("archive-capacity", self.archive.append(&[header_hash]).is_err(), !self.archive.has_room_for(2) || self.archive.append(&[header_hash]).is_err()) {
                 return reject(E::TreeFull, format!("block {b}: archive tree is full"));
             }
             block_header_hashes.push(header_hash);
@@ -261,7 +261,7 @@ impl Chain {
 
         let mut note_hashes = tx.note_hashes.clone();
         note_hashes.resize(p.max_note_hashes_per_tx, Fr::ZERO);
-        if self.note_hash.append(&note_hashes).is_err() {
+        if fault!("note-hash-capacity", self.note_hash.append(&note_hashes).is_err(), !self.note_hash.has_room_for(note_hashes.len() as u64 + 1) || self.note_hash.append(&note_hashes).is_err()) {
             return reject(E::TreeFull, "note hash tree is full");
         }
 
@@ -302,7 +302,7 @@ impl Chain {
 /// capacity, duplicates (first repeated position), existence (first position).
 pub fn insert_nullifier_batch(tree: &mut IndexedTree, nullifiers: &[Fr], batch: usize) -> Result<(), Rejection> {
     let batch = batch.max(nullifiers.len());
-    if !tree.has_room_for(batch as u64) {
+    if !tree.has_room_for(fault!("nullifier-capacity", batch as u64, batch as u64 + 1)) {
         return reject(E::TreeFull, "nullifier tree is full");
     }
     let mut seen = HashSet::with_capacity(nullifiers.len());
@@ -333,7 +333,7 @@ pub fn write_public_data(tree: &mut IndexedTree, slot: Fr, value: Fr) -> Result<
             tree.update_value(pos, value);
             Ok(())
         }
-        None => tree.insert(slot, value).or_else(|_| reject(E::TreeFull, "public data tree is full")),
+        None => fault!("public-data-capacity", tree.insert(slot, value), if tree.has_room_for(2) { tree.insert(slot, value) } else { Err(crate::tree::TreeFull) }).or_else(|_| reject(E::TreeFull, "public data tree is full")),
     }
 }
 

@@ -137,7 +137,7 @@ pub fn sequencing_checks(
     if header.version != chain.version {
         return reject(E::Version, "header.version differs from the chain's");
     }
-    if uint::cmp(&header.slot_number.to_canonical(), &chain.slot_number.to_canonical()).is_le() {
+    if fault!("slot-u64-truncation", uint::cmp(&header.slot_number.to_canonical(), &chain.slot_number.to_canonical()).is_le(), header.slot_number.to_canonical()[0] <= chain.slot_number.to_canonical()[0]) && fault!("slot-timestamp-precedence", true, header.timestamp > chain.timestamp) {
         return reject(E::Slot, "header.slotNumber is not after the last block's slot");
     }
     if header.timestamp <= chain.timestamp {
