@@ -51,7 +51,7 @@ export type WorkerMessage =
 export function engineFor(task: WorkerTask, hooks: Pick<EngineOptions, 'onProgress' | 'onNovel' | 'onFinding'>): FuzzEngine {
   return new FuzzEngine({
     profile: task.profile, seed: task.seed, worker: task.worker, runs: task.runs, deadline: task.deadline,
-    impls: makeImplementations(task.impls, task.timeoutMs), corpus: task.corpus, shrinkBudget: task.shrinkBudget,
+    impls: makeImplementations(task.impls, task.timeoutMs, task.profile), corpus: task.corpus, shrinkBudget: task.shrinkBudget,
     stopOnFinding: task.stopOnFinding, progressEveryMs: 250, ...hooks,
   });
 }

@@ -23,7 +23,7 @@ function loadCorpus(dirs: string[], profile: 'aztec' | 'small'): Case[] {
 
 /** Every implementation must start and reach genesis before the run: otherwise exit 4, not a finding storm. */
 async function preflight(impls: string, profile: 'aztec' | 'small', timeoutMs: number): Promise<string[]> {
-  const instances = makeImplementations(impls, timeoutMs);
+  const instances = makeImplementations(impls, timeoutMs, profile);
   try {
     for (const impl of instances) {
       const g = await impl.genesis({ profile, chainId: 31337n, version: 1n });

@@ -30,7 +30,9 @@ async function run(args: string[]): Promise<number> {
   if (files.length === 0) throw new UsageError(`no .case files under ${positionals.join(', ')}`);
   const cases = files.map((f) => ({ file: f, c: readCaseFile(f) })); // decode all first: a corrupt file stops before any work
 
-  const oracle = new Oracle(makeImplementations(values.impls ?? 'ts,rust', intOf(values.timeout, 'timeout', 30) * 1000));
+  // An implementation that cannot run some case's profile (aztec on small) is refused up front.
+  const profile = cases.some(({ c }) => c.profile === 'small') ? 'small' : 'aztec';
+  const oracle = new Oracle(makeImplementations(values.impls ?? 'ts,rust', intOf(values.timeout, 'timeout', 30) * 1000, profile));
   const names = oracle.impls.map((i) => i.name);
   const results: { file: string; ok: boolean; message: string; ms: number }[] = [];
   try {

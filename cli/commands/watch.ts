@@ -141,7 +141,7 @@ async function cmdWatch(args: string[]): Promise<number> {
   if (!isAddress(values.rollup)) throw new UsageError(`--rollup is not an address: '${values.rollup}'`);
   const rollup = getAddress(values.rollup) as Address;
   const operator = operatorKey(values['key-file']);
-  const impls = makeImplementations(values.impls ?? 'ts,rust,noir', intOf(values.timeout, 'timeout', 60_000));
+  const impls = makeImplementations(values.impls ?? 'ts,rust,noir', intOf(values.timeout, 'timeout', 60_000), 'small');
   const progress = new Progress(process.stderr.isTTY ? 500 : 30_000, values.quiet);
   const makeTower = (o: ConstructorParameters<typeof Watchtower>[0]) => {
     try {
@@ -208,7 +208,7 @@ async function cmdVerifyEvidence(args: string[]): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError('verify-evidence needs one BUNDLE file');
   const bundle = decodeEvidence(new TextDecoder().decode(readInput(positionals[0]!)));
-  const impls = makeImplementations(values.impls ?? 'ts,rust,noir', intOf(values.timeout, 'timeout', 60_000));
+  const impls = makeImplementations(values.impls ?? 'ts,rust,noir', intOf(values.timeout, 'timeout', 60_000), 'small');
   try {
     const v = await verifyEvidence(bundle, impls, { rpcUrl: values.rpc });
     if (values.json) console.log(JSON.stringify(v, null, 1));
