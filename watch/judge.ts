@@ -4,7 +4,7 @@
 
 import type { Hex } from 'viem';
 import { DecodeError, decodeChainState } from '../core/codec.js';
-import { isTrusting, type CallResult, type Implementation } from '../impls/implementation.js';
+import type { CallResult, Implementation } from '../impls/implementation.js';
 import { compareResults, sharedCoverage, type Divergence } from '../oracle/compare.js';
 import { checkpointOfProposal, postFields, type ProposalData } from './l2.js';
 import type { ImplOutcomeRecord, Verdict } from './store.js';
