@@ -3,7 +3,9 @@
 // fixed-size differential fuzz of ts against it. Needs `npm run setup:aztec`: without it these
 // tests are skipped locally with a message, and fail in CI (CI=true), where .ci/run sets it up.
 
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeChainState, encodeCheckpoint } from '../core/codec.js';
@@ -19,6 +21,18 @@ const problem = aztecSetupProblem(DIR);
 const inCi = process.env.CI === 'true';
 
 if (problem && !inCi) console.warn(`test/aztec.test.ts skipped: ${problem}`);
+
+describe('--impls ...,aztec on the command line (no native code)', () => {
+  const root = join(import.meta.dirname, '..');
+  const cli = (...args: string[]) => spawnSync(join(root, 'node_modules/.bin/tsx'), [join(root, 'cli/entry.ts'), ...args], { encoding: 'utf8', timeout: 120_000 });
+  it('the small profile is refused with one line, exit 2, in run, fuzz and replay', () => {
+    for (const args of [['run', '--profile', 'small'], ['fuzz', '--profile', 'small', '--runs', '1'], ['replay', join(root, 'corpus/seed')]]) {
+      const r = cli(...args, '--impls', 'ts,aztec');
+      expect({ args, status: r.status }).toEqual({ args, status: 2 });
+      expect(r.stderr).toMatch(/runs the 'aztec' profile only/);
+    }
+  });
+});
 
 describe.runIf(inCi && problem)('aztec set-up in CI', () => {
   it('is present (.ci/run runs npm run setup:aztec)', () => {
@@ -42,6 +56,20 @@ describe.skipIf(!!problem)('aztec: Aztec production world state under the oracle
     expect(state.archive.map((x) => '0x' + x.toString(16).padStart(64, '0'))).toEqual([vectors.aztec.headerHash]);
     expect(state.nullifiers).toHaveLength(128);
     expect(Buffer.from(a as Uint8Array).equals(Buffer.from(t as Uint8Array))).toBe(true);
+  }, TIMEOUT);
+
+  it('why spec §4.5 bounds coinbase: Aztec keeps its low 160 bits (EthAddress.fromField), silently', async () => {
+    // Given directly to aztec (it trusts its input); ts rejects the wide value (E_HEADER_OUT_OF_RANGE)
+    // and accepts the truncated one with the same roots and header hash aztec computed.
+    const cp = new CheckpointGenerator({ profile: 'aztec', seed: 5 }).next();
+    const wide = encodeCheckpoint({ ...cp, header: { ...cp.header, coinbase: (1n << 160n) + 5n } });
+    const narrow = encodeCheckpoint({ ...cp, header: { ...cp.header, coinbase: 5n } });
+    for (const impl of [ts, aztec]) await impl.genesis({ profile: 'aztec', chainId: 31337n, version: 1n });
+    const a = await aztec.apply(wide);
+    expect(await ts.apply(wide)).toMatchObject({ kind: 'outcome', outcome: { status: 'rejected', code: 'E_HEADER_OUT_OF_RANGE' } });
+    const t = await ts.apply(narrow);
+    expect(a.kind === 'outcome' && t.kind === 'outcome' && a.outcome.status === 'accepted' && t.outcome.status === 'accepted').toBe(true);
+    if (a.kind === 'outcome' && t.kind === 'outcome') expect({ ...a.outcome, blobFields: [] }).toEqual({ ...t.outcome, blobFields: [] });
   }, TIMEOUT);
 
   it('refuses the small profile at genesis with one message', async () => {

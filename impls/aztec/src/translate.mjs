@@ -116,7 +116,7 @@ export function globalVariablesOf(header, blockNumber) {
     header.chainId,
     header.version,
     BlockNumber(Number(blockNumber)),
-    SlotNumber(Number(header.slotNumber.toBigInt())),
+    SlotNumber(header.slotNumber.toNumber()), // as CheckpointHeader.fromBuffer reads it (throws past 2^53)
     header.timestamp,
     EthAddress.fromField(header.coinbase),
     AztecAddress.fromField(header.feeRecipient),
