@@ -30,7 +30,7 @@ class FakeTrusting extends InProcessTsImplementation {
     if (this.failOn.as === 'crash') return { kind: 'crash', message: 'trusting: native abort', elapsedMs: 0 };
     if (this.failOn.as === 'reject') return { kind: 'outcome', outcome: { v: 1, status: 'rejected', code: 'E_MALFORMED_INPUT', message: 'unreadable' }, elapsedMs: 0 };
     if (r.kind !== 'outcome' || r.outcome.status !== 'accepted') return r;
-    return { ...r, outcome: { ...r.outcome, state: r.outcome.state.map((x, i) => (i === 2 ? x ^ 1n : x)) } };
+    return { ...r, outcome: { ...r.outcome, state: r.outcome.state.map((x, i) => (i === 2 ? x ^ 1n : x)) as typeof r.outcome.state } };
   }
 }
 
