@@ -14,7 +14,7 @@ export interface ReplayResult {
   /** The first checkpoint whose outcome differs from the recorded one (1-based). */
   mismatch: (Divergence & { checkpoint: number }) | null;
   checkpointsRun: number;
-  /** The first implementation's outcomes, checkpoint by checkpoint (null where it did not answer). */
+  /** The reference implementation's outcomes, checkpoint by checkpoint (null where it did not answer). */
   outcomes: (Outcome | null)[];
 }
 
@@ -22,7 +22,7 @@ export async function replayCase(oracle: Oracle, file: CaseFile): Promise<Replay
   const r = await oracle.run(caseOf(file));
   let mismatch: ReplayResult['mismatch'] = null;
   if (file.expected && !r.finding) {
-    const reference = oracle.impls[0];
+    const reference = oracle.reference;
     for (let i = 0; i < r.outcomes.length && !mismatch; i++) {
       const actual = r.outcomes[i];
       const want: CallResult = { kind: 'outcome', outcome: file.expected[i], elapsedMs: 0 };

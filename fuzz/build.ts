@@ -28,6 +28,29 @@ const mod = (v: bigint) => ((v % P) + P) % P;
 const U32_MAX = 0xffffffff;
 
 /** The chain as the builder sees it: keys in the indexed trees and the last block. */
+const U128_MASK = (1n << 128n) - 1n;
+
+/**
+ * Header values at the ends of Aztec's ranges (spec §4.5: slot u32, coinbase 160 bits, fees u128).
+ * Drawn from a stream of their own (the plan's seed), so the rest of the plan, and what earlier
+ * plans found, stay as they were. About one checkpoint in ten gets one edge; a checkpoint meant
+ * to be valid (sanitize) only gets the last value in range, the others also the first beyond it.
+ */
+const U32_MAX_BIG = (1n << 32n) - 1n;
+
+function headerRanges(seed: number, sanitize: boolean): { slot?: bigint; coinbase?: bigint; feePerDaGas?: bigint; feePerL2Gas?: bigint } {
+  const r = new Rng(BigInt(seed) * 0x2545f4914f6cdd1dn + 7n);
+  const which = r.int(256);
+  const past = !sanitize && r.int(2) === 1;
+  const edge = (bits: bigint) => (past ? 1n << bits : (1n << bits) - 1n);
+  // The slot's top is rare: after it no later slot is valid, and deep sequences fill the trees.
+  if (which === 0) return { slot: edge(32n) };
+  if (which <= 8) return { coinbase: edge(160n) };
+  if (which <= 16) return { feePerDaGas: edge(128n) };
+  if (which <= 24) return { feePerL2Gas: edge(128n) };
+  return {};
+}
+
 class Tracked {
   readonly nullifiers: bigint[] = [];
   readonly nullifierSet = new Set<bigint>();
@@ -121,12 +144,15 @@ export class CaseBuilder {
 
     if (plan.sanitize) fitBlob(blocks, this.profile === 'small' ? 96 : 24576);
 
-    // Jumps land on a boundary; small increments afterwards carry later checkpoints across it.
+    // Header integers at the edges of their ranges now and then (spec §4.5: slot u32, coinbase
+    // < 2^160, fees u128). Jumps land on a boundary; small increments afterwards carry later
+    // checkpoints across it.
+    const h = headerRanges(drawn.seed, plan.sanitize);
     const slotJump = plan.slotJump ? nearValue(plan.slotJump, 0n, P + 3n) : null;
     const timeJump = plan.timeJump ? nearValue(plan.timeJump, 0n, U64_MAX) : null;
-    let slotNumber = slotJump !== null && slotJump > chain.slot ? slotJump : chain.slot + BigInt(plan.slotDelta);
+    let slotNumber = slotJump !== null && slotJump > chain.slot ? slotJump : h.slot ?? chain.slot + BigInt(plan.slotDelta);
     let timestamp = timeJump !== null && timeJump > chain.timestamp ? timeJump : chain.timestamp + BigInt(plan.timeDelta);
-    if (plan.sanitize && slotNumber >= P) slotNumber = chain.slot + 1n;
+    if (plan.sanitize && slotNumber > U32_MAX_BIG) slotNumber = chain.slot + 1n;
     if (timestamp > U64_MAX) timestamp = U64_MAX; // not expressible on the wire
     const messages = [...plan.messages].slice(0, z.l1ToL2MsgsPerCheckpoint);
     if (plan.extraMessages) while (messages.length <= z.l1ToL2MsgsPerCheckpoint) messages.push(rng.field(P));
@@ -138,10 +164,10 @@ export class CaseBuilder {
         version: plan.wrongChain === 2 ? ids.version + 1n : ids.version,
         slotNumber: slotNumber < 0n ? 0n : slotNumber,
         timestamp: timestamp < 0n ? 0n : timestamp,
-        coinbase: plan.coinbase,
+        coinbase: h.coinbase ?? plan.coinbase,
         feeRecipient: plan.feeRecipient,
-        feePerDaGas: plan.feePerDaGas,
-        feePerL2Gas: plan.feePerL2Gas,
+        feePerDaGas: h.feePerDaGas ?? plan.feePerDaGas & U128_MASK,
+        feePerL2Gas: h.feePerL2Gas ?? plan.feePerL2Gas & U128_MASK,
       },
       l1ToL2Messages: messages,
       form: 'blocks',

@@ -63,7 +63,7 @@ export type WorkerMessage =
 export function engineFor(task: WorkerTask, hooks: Pick<EngineOptions, 'onProgress' | 'onNovel' | 'onFinding'>): FuzzEngine {
   return new FuzzEngine({
     profile: task.profile, seed: task.seed, worker: task.worker, runs: task.runs, deadline: task.deadline, durationMs: task.durationMs,
-    impls: makeImplementations(task.impls, task.timeoutMs), corpus: task.corpus, shrinkBudget: task.shrinkBudget,
+    impls: makeImplementations(task.impls, task.timeoutMs, task.profile), corpus: task.corpus, shrinkBudget: task.shrinkBudget,
     stopOnFinding: task.stopOnFinding, coverage: task.coverage, preStates: task.preStates, progressEveryMs: 250, ...hooks,
   });
 }

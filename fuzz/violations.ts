@@ -117,6 +117,13 @@ const all = (maxBlob: number): Violation[] => [
     const s = frSetters(cp);
     s[c.at % s.length](P + BigInt(c.v % 4));
   }),
+  // Spec §4.5: a field element the header's integer type cannot hold (Aztec's u32 slot, 160-bit
+  // coinbase, u128 fees), at or just past the bound.
+  model('E_HEADER_OUT_OF_RANGE', (cp, c) => {
+    const past = BigInt(c.v % 3);
+    const h = cp.header;
+    [() => (h.slotNumber = (1n << 32n) + past), () => (h.coinbase = (1n << 160n) + past), () => (h.feePerDaGas = (1n << 128n) + past), () => (h.feePerL2Gas = (1n << 128n) + past)][c.at % 4]();
+  }),
   model('E_NO_BLOCKS', (cp) => void (cp.blocks = [])),
   model('E_TOO_MANY_BLOCKS', (cp, c) => {
     while (cp.blocks.length <= c.sizes.maxBlocksPerCheckpoint) {

@@ -35,9 +35,19 @@ export interface OutcomeCoverage {
   errorCode: boolean;
   blockHeaderHashes: boolean;
   blobFields: boolean;
+  /**
+   * false: a *trusting* implementation (spec §10). Like a production node behind the circuits, it
+   * has no validity rules and applies whatever it is given. It is handed only checkpoints that the
+   * implementations with validity rules accept, and compared on those in full; a rejection, crash
+   * or timeout there is a finding. Absent means true.
+   */
+  validityRules?: boolean;
 }
 
 export const FULL_COVERAGE: OutcomeCoverage = { errorCode: true, blockHeaderHashes: true, blobFields: true };
+
+/** A trusting implementation: no validity rules (spec §10). */
+export const isTrusting = (impl: Pick<Implementation, 'coverage'>): boolean => impl.coverage?.validityRules === false;
 
 export interface Implementation {
   readonly name: string;

@@ -1,11 +1,13 @@
 // The implementations difftower can run, by the names `--impls` takes: the built-in ones (ts, rust,
-// noir) and any external program speaking impls/PROTOCOL.md (`cmd:PROGRAM ARGS`). Each adapter is
+// noir, aztec) and any external program speaking impls/PROTOCOL.md (`cmd:PROGRAM ARGS`). Each adapter is
 // loaded on its first call (dynamic import), so a command pays only for the implementations it runs:
 // the Noir adapter alone takes about a second of CPU to load (noir_js, bb.js). A new implementation is
 // one entry in BUILT_IN.
 
 import { fileURLToPath } from 'node:url';
-import type { CallResult, GenesisParams, Implementation, OutcomeCoverage } from './implementation.js';
+import { EnvironmentError, UsageError } from '../core/errors.js';
+import { aztecSetupProblem } from './aztec-setup.js';
+import type { CallResult, GenesisParams, Implementation, OutcomeCoverage, Profile } from './implementation.js';
 
 export interface ImplementationOptions {
   /** Per-call time limit (adapters that run out of process or in a worker enforce it). */
@@ -19,6 +21,8 @@ export interface ImplementationEntry {
   /** What the adapter declares before it is loaded (the oracle reads them up front). */
   coverage?: OutcomeCoverage;
   inProcess?: boolean;
+  /** Refuses a run it cannot serve before anything is loaded (a profile, a missing set-up). */
+  check?(profile: Profile | undefined): void;
   load(opts: ImplementationOptions): Promise<Implementation>;
 }
 
@@ -43,6 +47,18 @@ export const BUILT_IN: readonly ImplementationEntry[] = [
     // The circuit proves "valid with this post-state": no error codes, header hashes or blob fields.
     coverage: { errorCode: false, blockHeaderHashes: false, blobFields: false },
     load: async () => new (await import('./noir/src/implementation.js')).NoirImplementation(),
+  },
+  {
+    name: 'aztec',
+    description: "Aztec's production C++ world state (NativeWorldStateService 4.1.2), 'aztec' profile only, after `npm run setup:aztec` (impls/aztec)",
+    // A production node trusts its input (spec §10): no validity rules, no error codes.
+    coverage: { errorCode: false, blockHeaderHashes: true, blobFields: true, validityRules: false },
+    check(profile) {
+      if (profile === 'small') throw new UsageError("the aztec implementation runs the 'aztec' profile only (Aztec's native trees have fixed heights): use --profile aztec");
+      const problem = aztecSetupProblem(fileURLToPath(new URL('impls/aztec', ROOT)));
+      if (problem) throw new EnvironmentError(problem);
+    },
+    load: async ({ timeoutMs }) => new (await import('./adapters/aztec.js')).AztecImplementation(fileURLToPath(new URL('impls/aztec', ROOT)), timeoutMs),
   },
 ];
 
@@ -115,7 +131,8 @@ class OnDemand implements Implementation {
   }
 }
 
-export function makeImplementation(name: string, timeoutMs: number): Implementation {
+/** `profile`: the profile the run uses, when known (an implementation that cannot run it is refused). */
+export function makeImplementation(name: string, timeoutMs: number, profile?: Profile): Implementation {
   checkName(name);
   if (name.startsWith(EXTERNAL_PREFIX)) {
     const [program, ...args] = name.slice(EXTERNAL_PREFIX.length).trim().split(/\s+/);
@@ -125,10 +142,11 @@ export function makeImplementation(name: string, timeoutMs: number): Implementat
     return new OnDemand(label, async () => new (await import('./adapters/subprocess.js')).SubprocessImplementation(label, program, args, { timeoutMs }));
   }
   const e = BUILT_IN.find((b) => b.name === name)!;
+  e.check?.(profile);
   return new OnDemand(e.name, () => e.load({ timeoutMs }), e.coverage, e.inProcess);
 }
 
 /** Every implementation of a `--impls` list, in order (nothing is loaded before its first call). */
-export function makeImplementations(list: string, timeoutMs: number): Implementation[] {
-  return parseImplementationList(list).map((n) => makeImplementation(n, timeoutMs));
+export function makeImplementations(list: string, timeoutMs: number, profile?: Profile): Implementation[] {
+  return parseImplementationList(list).map((n) => makeImplementation(n, timeoutMs, profile));
 }

@@ -1,11 +1,13 @@
 // The oracle: runs every implementation on the same case (same genesis, same checkpoint bytes, in
-// order) and compares each one with the first, checkpoint by checkpoint. The first checkpoint
-// where any pair differs ends the case: after a divergence the implementations hold different
-// states, so later comparisons would only repeat it.
+// order) and compares each one with the reference (the first implementation with validity rules),
+// checkpoint by checkpoint. The first checkpoint where any pair differs ends the case: after a
+// divergence the implementations hold different states, so later comparisons would only repeat it.
+// Trusting implementations (spec §10) get a checkpoint only after the reference accepted it: they
+// would apply an invalid one, and their state would no longer be the others'.
 
 import type { Case } from '../corpus/case.js';
 import type { Outcome } from '../core/schema.js';
-import type { CallResult, Implementation } from '../impls/implementation.js';
+import { isTrusting, type CallResult, type Implementation } from '../impls/implementation.js';
 import { compareResults, sharedCoverage, type Divergence } from './compare.js';
 import { describeLocalization, localize, type Localization } from './localize.js';
 
@@ -29,7 +31,7 @@ export interface RecordedRun {
 
 export interface CaseResult {
   finding: Finding | null;
-  /** The first implementation's outcome for each checkpoint run (null where it failed to answer). */
+  /** The reference implementation's outcome for each checkpoint run (null where it failed to answer). */
   outcomes: (Outcome | null)[];
   /** Checkpoints applied by every implementation (up to and including a divergent one). */
   checkpointsRun: number;
@@ -50,13 +52,68 @@ export function describeFinding(f: Finding): string {
   return f.localization ? `${line}\n  ${describeLocalization(f.localization)}` : line;
 }
 
+/**
+ * Who is called on a checkpoint and in what order: implementations with validity rules first
+ * (out-of-process ones before in-process ones, so they compute while an in-process one runs), then
+ * the trusting ones, only if the reference accepted it.
+ */
+export class CallPlan {
+  /** Index of the first implementation with validity rules: what every other one is compared with. */
+  readonly reference: number;
+  private readonly judges: number[];
+  private readonly trusting: number[];
+
+  constructor(readonly impls: readonly Implementation[]) {
+    const order = impls.map((_, k) => k).sort((a, b) => Number(!!impls[a].inProcess) - Number(!!impls[b].inProcess));
+    this.judges = order.filter((k) => !isTrusting(impls[k]));
+    this.trusting = order.filter((k) => isTrusting(impls[k]));
+    this.reference = impls.findIndex((i) => !isTrusting(i));
+    if (this.reference < 0) throw new Error('at least one implementation must have validity rules: trusting ones are compared only on checkpoints the others accept');
+  }
+
+  /**
+   * Results by implementation; null for a trusting implementation that was not given the checkpoint.
+   * `known`: one implementation's result, already recorded (the fuzz builder's chain view), used
+   * instead of calling it.
+   */
+  async apply(bytes: Uint8Array, known?: { k: number; result: CallResult } | null): Promise<(CallResult | null)[]> {
+    const results: (CallResult | null)[] = this.impls.map(() => null);
+    const call = (k: number) => (k === known?.k ? Promise.resolve(known.result) : this.impls[k].apply(bytes));
+    const pending: Promise<CallResult>[] = [];
+    for (const k of this.judges) pending.push(call(k).then((r) => (results[k] = r)));
+    await Promise.all(pending);
+    const ref = results[this.reference]!;
+    if (ref.kind === 'outcome' && ref.outcome.status === 'accepted') {
+      await Promise.all(this.trusting.map((k) => call(k).then((r) => (results[k] = r))));
+    }
+    return results;
+  }
+
+  /** The first difference with the reference: implementations with validity rules, then trusting ones. */
+  compare(results: readonly (CallResult | null)[]): (Divergence & { leftImpl: string; rightImpl: string }) | null {
+    const ref = results[this.reference]!;
+    const others = [...this.judges, ...this.trusting].filter((k) => k !== this.reference).sort((a, b) => Number(isTrusting(this.impls[a])) - Number(isTrusting(this.impls[b])) || a - b);
+    for (const k of others) {
+      const r = results[k];
+      if (!r) continue;
+      const d = compareResults(ref, r, sharedCoverage(this.impls[this.reference].coverage, this.impls[k].coverage));
+      if (d) return { ...d, leftImpl: this.impls[this.reference].name, rightImpl: this.impls[k].name };
+    }
+    return null;
+  }
+}
+
 export class Oracle {
-  /** Out-of-process implementations first, so they compute while an in-process one runs. */
-  private readonly callOrder: number[];
+  private readonly plan: CallPlan;
 
   constructor(readonly impls: readonly Implementation[]) {
     if (impls.length < 2) throw new Error('the oracle needs at least two implementations');
-    this.callOrder = impls.map((_, k) => k).sort((a, b) => Number(!!impls[a].inProcess) - Number(!!impls[b].inProcess));
+    this.plan = new CallPlan(impls);
+  }
+
+  /** The implementation every other one is compared with (the first with validity rules). */
+  get reference(): Implementation {
+    return this.impls[this.plan.reference];
   }
 
   /**
@@ -89,15 +146,13 @@ export class Oracle {
     }
 
     for (let i = 0; i < c.checkpoints.length; i++) {
-      const results = await this.applyAll(c.checkpoints[i], skip >= 0 ? { k: skip, result: recorded!.results[i] } : null);
-      results.forEach((r, k) => (implMs[k] += r.elapsedMs));
-      outcomes.push(results[0].kind === 'outcome' ? results[0].outcome : null);
+      const results = await this.plan.apply(c.checkpoints[i], skip >= 0 ? { k: skip, result: recorded!.results[i] } : null);
+      results.forEach((r, k) => (implMs[k] += r?.elapsedMs ?? 0));
+      const ref = results[this.plan.reference]!;
+      outcomes.push(ref.kind === 'outcome' ? ref.outcome : null);
       const t0 = performance.now();
-      let finding: Finding | null = null;
-      for (let k = 1; k < results.length && !finding; k++) {
-        const d = compareResults(results[0], results[k], sharedCoverage(this.impls[0].coverage, this.impls[k].coverage));
-        if (d) finding = { ...d, checkpoint: i + 1, leftImpl: this.impls[0].name, rightImpl: this.impls[k].name };
-      }
+      const d = this.plan.compare(results);
+      const finding: Finding | null = d ? { ...d, checkpoint: i + 1 } : null;
       compareMs += performance.now() - t0;
       if (finding) return { finding, outcomes, checkpointsRun: i + 1, implMs, compareMs };
     }
@@ -115,12 +170,6 @@ export class Oracle {
     if (!left || !right || finding.kind !== 'root') return finding;
     const localization = await localize(left, right, c, finding);
     return localization ? { ...finding, localization } : finding;
-  }
-
-  private async applyAll(bytes: Uint8Array, known: { k: number; result: CallResult } | null): Promise<CallResult[]> {
-    const pending: Promise<CallResult>[] = new Array(this.impls.length);
-    for (const k of this.callOrder) pending[k] = k === known?.k ? Promise.resolve(known.result) : this.impls[k].apply(bytes);
-    return Promise.all(pending);
   }
 
   async close(): Promise<void> {

@@ -13,7 +13,7 @@ export function watchImplementations(list: string, timeoutMs: number): Implement
   return parseImplementationList(list).map((n) =>
     n === 'ts' ? new ThreadedImplementation('ts', timeoutMs)
       : n === 'noir' ? new ThreadedImplementation('noir', timeoutMs, { errorCode: false, blockHeaderHashes: false, blobFields: false })
-      : makeImplementation(n, timeoutMs),
+      : makeImplementation(n, timeoutMs, 'small'),
   );
 }
 

@@ -31,7 +31,7 @@ function loadCorpus(dirs: string[], profile: 'aztec' | 'small'): Case[] {
  * implementation without `restore` would otherwise diverge on half the cases).
  */
 export async function preflight(impls: string, profile: 'aztec' | 'small', timeoutMs: number): Promise<{ names: string[]; noRestore: string[] }> {
-  const instances = makeImplementations(impls, timeoutMs);
+  const instances = makeImplementations(impls, timeoutMs, profile);
   const probe = encodeChainState(buildPreState({ focus: null, edge: 'full', others: [], keys: 'random', blockNumber: null, slot: null, timestamp: null, chainId: null, version: null, seed: 1 }, profile, { chainId: 31337n, version: 1n }).file);
   try {
     const noRestore: string[] = [];

@@ -8,7 +8,7 @@ import { replayCase } from '../../corpus/replay.js';
 import type { Outcome } from '../../core/schema.js';
 import type { Localization } from '../../oracle/localize.js';
 import { describeFinding, Oracle } from '../../oracle/run.js';
-import { makeImplementations } from '../../impls/registry.js';
+import { makeImplementations, parseImplementationList } from '../../impls/registry.js';
 import { finish, junit, reportFormatOf, type ReportCase } from '../report.js';
 import { checkOutputDir, checkOutputFile, EXIT, intOf, parseCommand, UsageError } from '../shared.js';
 import { REPLAY } from './index.js';
@@ -17,14 +17,18 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(REPLAY, args);
   if (positionals.length === 0) throw new UsageError('replay needs at least one case file, checkpoint file or directory');
   const format = reportFormatOf(values.report);
-  const impls = makeImplementations(values.impls ?? 'ts,rust', intOf(values.timeout, 'timeout', 30, 1) * 1000);
+  // Names and flags are checked before any file is read.
+  parseImplementationList(values.impls ?? 'ts,rust');
+  const timeoutMs = intOf(values.timeout, 'timeout', 30, 1) * 1000;
   if (values['report-file']) checkOutputFile(values['report-file'], '--report-file');
   if (values.record) checkOutputDir(values.record, '--record');
   // Decode all first: a corrupt file stops before any work.
   const cases = positionals.flatMap((p) => readReplayInputs(p));
   if (cases.length === 0) throw new UsageError(`no case files (.case) or checkpoint files (.msgpack) under ${positionals.join(', ')}`);
 
-  const oracle = new Oracle(impls);
+  // An implementation that cannot run some case's profile (aztec on small) is refused up front.
+  const profile = cases.some(({ c }) => c.profile === 'small') ? 'small' : 'aztec';
+  const oracle = new Oracle(makeImplementations(values.impls ?? 'ts,rust', timeoutMs, profile));
   const names = oracle.impls.map((i) => i.name);
   const results: { file: string; ok: boolean; message: string; ms: number; localization?: Localization }[] = [];
   try {

@@ -6,6 +6,7 @@ import { CheckpointGenerator } from '../../core/generate.js';
 import type { Outcome as CanonicalOutcome } from '../../core/schema.js';
 import { ChainState } from '../../impls/ts/src/index.js';
 import { compareResults, sharedCoverage } from '../../oracle/compare.js';
+import { CallPlan } from '../../oracle/run.js';
 import { makeImplementations } from '../../impls/registry.js';
 import { EnvironmentError, EXIT, hex32 as hex, intOf, parseCommand, profileOf, seedOf } from '../shared.js';
 import { RUN } from './index.js';
@@ -27,8 +28,9 @@ export async function run(args: string[]): Promise<number> {
   const profile = profileOf(values.profile);
   const n = intOf(values.checkpoints, 'checkpoints', 5);
   const seed = seedOf(values.seed, 1n);
-  const impls = makeImplementations(values.impls ?? 'ts,rust', intOf(values.timeout, 'timeout', 30, 1) * 1000);
+  const impls = makeImplementations(values.impls ?? 'ts,rust', intOf(values.timeout, 'timeout', 30, 1) * 1000, profile);
   const names = impls.map((i) => i.name).join(', ');
+  const plan = new CallPlan(impls);
   const lines: unknown[] = [];
   let divergences = 0;
   try {
@@ -42,12 +44,18 @@ export async function run(args: string[]): Promise<number> {
     const gen = new CheckpointGenerator({ profile, seed });
     for (let i = 1; i <= n; i++) {
       const bytes = encodeCheckpoint(gen.next());
-      const results = await Promise.all(impls.map((impl) => impl.apply(bytes)));
-      const found = results.slice(1).map((r, k) => ({ impl: impls[k + 1].name, d: compareResults(results[0], r, sharedCoverage(impls[0].coverage, impls[k + 1].coverage)) })).filter((x) => x.d);
+      const results = await plan.apply(bytes);
+      const first = results[plan.reference]!;
+      // Every implementation compared with the reference (a trusting one only where it accepted).
+      const found = results.flatMap((r, k) => {
+        if (k === plan.reference || !r) return [];
+        const d = compareResults(first, r, sharedCoverage(impls[plan.reference].coverage, impls[k].coverage));
+        return d ? [{ impl: impls[k].name, d }] : [];
+      });
       divergences += found.length;
-      const first = results[0];
       const o = first.kind === 'outcome' ? canonicalOutcomeJson(first.outcome) : { status: first.kind };
-      const agreement = found.length === 0 ? `${impls.length} agree` : found.map(({ impl, d }) => `DIVERGENCE ${impls[0].name} vs ${impl}: ${d!.kind} at ${d!.field} (${d!.left} vs ${d!.right})`).join('; ');
+      const given = results.filter((r) => r).length;
+      const agreement = found.length === 0 ? `${given} agree` : found.map(({ impl, d }) => `DIVERGENCE ${impls[plan.reference].name} vs ${impl}: ${d!.kind} at ${d!.field} (${d!.left} vs ${d!.right})`).join('; ');
       if (values.json) lines.push({ label: `checkpoint ${i}`, ...o, divergences: found.map(({ impl, d }) => ({ impl, ...d })) });
       else if ('archive' in o && o.archive && o.state) console.log(`checkpoint ${i}: archive ${o.archive.root} (${o.archive.nextIndex})  noteHash ${o.state.noteHash.root}  nullifier ${o.state.nullifier.root}  publicData ${o.state.publicData.root}  [${agreement}]`);
       else console.log(`checkpoint ${i}: ${'code' in o ? `rejected ${o.code}` : o.status}  [${agreement}]`);

@@ -236,7 +236,7 @@ export async function verifyEvidence(args: string[]): Promise<number> {
   if (!values.offline && (!values.rpc || !values.rollup)) throw new UsageError('verify-evidence needs --rpc URL and --rollup ADDRESS (the rollup you follow; the bundle\'s own address is not trusted), or --offline');
   if (values.rollup !== undefined && !isAddress(values.rollup)) throw new UsageError(`--rollup is not an address: '${values.rollup}'`);
   const bundle = decodeFile(positionals[0]!, 'evidence', (b) => decodeEvidence(new TextDecoder().decode(b)));
-  const impls = makeImplementations(values.impls ?? 'ts,rust,noir', intOf(values.timeout, 'timeout', 60, 1) * 1000);
+  const impls = makeImplementations(values.impls ?? 'ts,rust,noir', intOf(values.timeout, 'timeout', 60, 1) * 1000, 'small');
   try {
     const v = await checkEvidence(bundle, impls, values.offline ? {} : { rpcUrl: values.rpc, rollup: getAddress(values.rollup!) as Address });
     const verdict = evidenceVerdict(v);

@@ -93,6 +93,21 @@ describe('noir: agreement with ts and rust on generated small checkpoints', () =
     }
     expect(accepted + rejected).toBe(16);
   });
+
+  it('header values out of Aztec\'s ranges (spec §4.5) are rejected by all three; at the top of the ranges accepted', async () => {
+    const gen = new CheckpointGenerator({ profile: 'small', seed: 8, maxTxs: SIZES.maxTxsPerBlock, maximal: false });
+    for (const impl of impls) await impl.genesis({ profile: 'small', chainId: 31337n, version: 1n });
+    const cp = gen.next();
+    for (const [k, bits] of [['slotNumber', 32n], ['coinbase', 160n], ['feePerDaGas', 128n], ['feePerL2Gas', 128n]] as const) {
+      const outs = await applyAll({ ...cp, header: { ...cp.header, [k]: 1n << bits } });
+      expect({ k, outs: outs.map(covered) }).toEqual({ k, outs: outs.map(() => ({ status: 'rejected' })) });
+      for (const o of outs.slice(1)) expect(o).toMatchObject({ code: 'E_HEADER_OUT_OF_RANGE' }); // ts, rust (noir has no codes)
+    }
+    const top = { slotNumber: (1n << 32n) - 1n, coinbase: (1n << 160n) - 1n, feePerDaGas: (1n << 128n) - 1n, feePerL2Gas: (1n << 128n) - 1n };
+    const outs = await applyAll({ ...cp, header: { ...cp.header, ...top } });
+    expect(outs.map((o) => o.status)).toEqual(['accepted', 'accepted', 'accepted']);
+    expect(covered(outs[0])).toEqual(covered(outs[2]));
+  });
 });
 
 type DeepMutable<T> = T extends bigint | number | string | boolean | null ? T : T extends readonly (infer U)[] ? DeepMutable<U>[] : { -readonly [K in keyof T]: DeepMutable<T[K]> };

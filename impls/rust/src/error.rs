@@ -7,6 +7,7 @@ pub enum ErrorCode {
     // §7.1 input
     MalformedInput,
     FieldOutOfRange,
+    HeaderOutOfRange,
     // §7.2 decoding (blob form)
     BlobEmpty,
     BlobBadTxMarker,
@@ -59,6 +60,7 @@ impl ErrorCode {
         match self {
             MalformedInput => "E_MALFORMED_INPUT",
             FieldOutOfRange => "E_FIELD_OUT_OF_RANGE",
+            HeaderOutOfRange => "E_HEADER_OUT_OF_RANGE",
             BlobEmpty => "E_BLOB_EMPTY",
             BlobBadTxMarker => "E_BLOB_BAD_TX_MARKER",
             BlobTruncated => "E_BLOB_TRUNCATED",

@@ -143,8 +143,10 @@ impl Chain {
         }
     }
 
-    /// Steps 1-3 of §5.2: decode (blob form), static checks, sequencing checks. Reads only.
+    /// §7.1 header ranges, then steps 1-3 of §5.2: decode (blob form), static checks, sequencing
+    /// checks. Reads only.
     fn prepare<'a>(&self, cp: &'a Checkpoint) -> Result<Prepared<'a>, Rejection> {
+        validate::header_ranges(&cp.header)?;
         let (blocks, claimed): (Cow<'a, [Block]>, Option<Vec<BlockEnd>>) = match &cp.body {
             Body::Blocks(blocks) => (Cow::Borrowed(blocks.as_slice()), None),
             Body::Blob(fields) => {

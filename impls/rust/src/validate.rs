@@ -1,4 +1,5 @@
-//! Static checks (§7.3) and sequencing checks (§7.4): everything decidable before touching a tree.
+//! Header ranges (§7.1, §4.5), static checks (§7.3) and sequencing checks (§7.4): everything
+//! decidable before touching a tree.
 //!
 //! Order (§7.3's "Order" paragraph): the three checkpoint rows; then per block its three rows
 //! followed by each tx's rows in table order (a row naming several codes checks them in the listed
@@ -12,6 +13,23 @@ use crate::params::Params;
 use crate::uint;
 
 const MANA_LIMIT: u64 = 1 << 48;
+
+/// `E_HEADER_OUT_OF_RANGE`: header values wider than Aztec's types (§4.5): slot u32, coinbase
+/// 160 bits, fees u128, in that order. Runs right after `E_FIELD_OUT_OF_RANGE` (§7.1).
+pub fn header_ranges(h: &CheckpointHeader) -> Result<(), Rejection> {
+    for (name, value, bits) in [
+        ("slotNumber", &h.slot_number, 32usize),
+        ("coinbase", &h.coinbase, 160),
+        ("feePerDaGas", &h.fee_per_da_gas, 128),
+        ("feePerL2Gas", &h.fee_per_l2_gas, 128),
+    ] {
+        let bytes = value.to_be_bytes();
+        if bytes[..32 - bits / 8].iter().any(|&b| b != 0) {
+            return reject(E::HeaderOutOfRange, format!("header.{name} {} does not fit in {bits} bits", value.to_hex()));
+        }
+    }
+    Ok(())
+}
 
 pub fn static_checks(p: &Params, blocks: &[Block], num_l1_to_l2_msgs: usize) -> Result<(), Rejection> {
     if blocks.is_empty() {

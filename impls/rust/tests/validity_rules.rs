@@ -245,6 +245,34 @@ fn field_out_of_range_and_its_precedence() {
     expect_bytes(&msgpack::encode(&v), E::MalformedInput);
 }
 
+/// §4.5 / §7.1: the header values Aztec's types hold (slot u32, coinbase 160 bits, fees u128).
+#[test]
+fn header_ranges() {
+    let two_to = |bits: u32| Fr::from_canonical(&uint::shl(&[1, 0, 0, 0], bits)).unwrap();
+    let edge = |cp: &mut Checkpoint| {
+        cp.header.slot_number = Fr::from_u64((1 << 32) - 1);
+        cp.header.coinbase = two_to(160) - Fr::from_u64(1);
+        cp.header.fee_per_da_gas = Fr::from_u128(u128::MAX);
+        cp.header.fee_per_l2_gas = Fr::from_u128(u128::MAX);
+    };
+    let mut cp = base();
+    edge(&mut cp);
+    accepted(&mut genesis(), &cp);
+    for (which, bits) in [(0, 32), (1, 160), (2, 128), (3, 128)] {
+        let mut cp = base();
+        edge(&mut cp);
+        let h = &mut cp.header;
+        *[&mut h.slot_number, &mut h.coinbase, &mut h.fee_per_da_gas, &mut h.fee_per_l2_gas][which] = two_to(bits);
+        let m = rejects(&cp, E::HeaderOutOfRange);
+        assert!(m.contains(&format!("{bits} bits")), "{m}");
+    }
+    // Before the static checks (no blocks at all), after the field range.
+    let mut cp = base();
+    cp.header.slot_number = two_to(32);
+    blocks_mut(&mut cp).clear();
+    rejects(&cp, E::HeaderOutOfRange);
+}
+
 // ---- §7.2 blob decoding -------------------------------------------------------------------------
 
 /// `x + 2^shift·k` as a field (for editing packed markers).

@@ -3,6 +3,7 @@
 export type ErrorCode =
   | 'E_MALFORMED_INPUT'
   | 'E_FIELD_OUT_OF_RANGE'
+  | 'E_HEADER_OUT_OF_RANGE'
   | 'E_BLOB_EMPTY'
   | 'E_BLOB_BAD_TX_MARKER'
   | 'E_BLOB_TRUNCATED'

@@ -8,7 +8,7 @@ import type { Block, Checkpoint, Outcome, Snapshot, StateReference } from './mod
 import { BLOCK_HEADER_HASH_SEPARATOR, P, PROFILES, type Params, type ProfileName } from './params.js';
 import { AppendOnlyTree } from './trees/append-only-tree.js';
 import { type IndexedLeaf, IndexedTree } from './trees/indexed-tree.js';
-import { checkSequencing, checkStatic, type LastBlock } from './validate.js';
+import { checkHeaderRanges, checkSequencing, checkStatic, type LastBlock } from './validate.js';
 
 const hashNullifierLeaf = (l: IndexedLeaf): bigint => poseidon2Hash([l.key, l.nextKey, BigInt(l.nextIndex)]);
 const hashPublicDataLeaf = (l: IndexedLeaf): bigint => poseidon2Hash([l.key, l.value, l.nextKey, BigInt(l.nextIndex)]);
@@ -110,6 +110,7 @@ export class ChainState {
     const p = this.params;
     if (cp.profile !== p.name) reject('E_MALFORMED_INPUT', `checkpoint is for profile ${cp.profile}, chain is ${p.name}`);
     checkFieldRanges(cp);
+    checkHeaderRanges(cp.header);
 
     let blocks: Block[];
     let claims: BlockEndData[] | null = null;

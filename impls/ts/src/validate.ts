@@ -1,4 +1,5 @@
-// Static and sequencing checks (spec §7.3, §7.4), in the spec's order: the first violation wins.
+// Header ranges (spec §7.1, §4.5), static and sequencing checks (§7.3, §7.4), in the spec's order:
+// the first violation wins.
 
 import { txFieldCount } from './blob.js';
 import { reject } from './errors.js';
@@ -56,6 +57,14 @@ export function checkStatic(blocks: readonly Block[], l1ToL2Messages: readonly b
     blobFields += b === 0 ? 7 : 6;
   });
   if (blobFields > p.maxBlobFields) reject('E_BLOB_TOO_LARGE', `${blobFields} blob fields > ${p.maxBlobFields}`);
+}
+
+/** E_HEADER_OUT_OF_RANGE: header values wider than Aztec's types (spec §4.5), in the spec's order. */
+export function checkHeaderRanges(h: CheckpointHeader): void {
+  const limits: [keyof CheckpointHeader, number][] = [['slotNumber', 32], ['coinbase', 160], ['feePerDaGas', 128], ['feePerL2Gas', 128]];
+  for (const [k, bits] of limits) {
+    if (h[k] >= 1n << BigInt(bits)) reject('E_HEADER_OUT_OF_RANGE', `header.${k} ${h[k]} does not fit in ${bits} bits`);
+  }
 }
 
 export interface LastBlock {

@@ -38,6 +38,13 @@ const cases: [string, (cp: Blocks, s: ChainState) => void][] = [
   ['E_MALFORMED_INPUT', (cp) => ((cp as { profile: string }).profile = 'aztec')],
   ['E_FIELD_OUT_OF_RANGE', (cp) => (firstTx(cp).noteHashes[0] = P)],
   ['E_FIELD_OUT_OF_RANGE', (cp) => (cp.header.feeRecipient = P + 5n)],
+  // §4.5 / §7.1: slot u32, coinbase 160 bits, fees u128 (each at its first value out of range),
+  // after E_FIELD_OUT_OF_RANGE and before everything else (an empty block list too).
+  ['E_HEADER_OUT_OF_RANGE', (cp) => (cp.header.slotNumber = 1n << 32n)],
+  ['E_HEADER_OUT_OF_RANGE', (cp) => (cp.header.coinbase = 1n << 160n)],
+  ['E_HEADER_OUT_OF_RANGE', (cp) => (cp.header.feePerDaGas = 1n << 128n)],
+  ['E_HEADER_OUT_OF_RANGE', (cp) => ((cp.header.feePerL2Gas = 1n << 128n), (cp.blocks = []))],
+  ['E_FIELD_OUT_OF_RANGE', (cp) => ((cp.header.slotNumber = 1n << 32n), (cp.header.feeRecipient = P))],
   ['E_NO_BLOCKS', (cp) => (cp.blocks = [])],
   ['E_TOO_MANY_BLOCKS', (cp) => cp.blocks.push(structuredClone(cp.blocks[0]), structuredClone(cp.blocks[0]))],
   ['E_TOO_MANY_L1_TO_L2_MSGS', (cp) => (cp.l1ToL2Messages = [1n, 2n, 3n, 4n, 5n])],
@@ -71,6 +78,13 @@ const cases: [string, (cp: Blocks, s: ChainState) => void][] = [
 ];
 
 describe('validity rules (blocks form)', () => {
+  it('header values at the top of their ranges are accepted (§4.5)', () => {
+    const { state, cp } = setup();
+    const edge = clone(cp);
+    Object.assign(edge.header, { slotNumber: (1n << 32n) - 1n, coinbase: (1n << 160n) - 1n, feePerDaGas: (1n << 128n) - 1n, feePerL2Gas: (1n << 128n) - 1n });
+    expect(state.apply(edge).status).toBe('accepted');
+  });
+
   for (const [code, mutate] of cases) {
     it(`${code}: ${mutate.toString().slice(0, 70)}`, () => {
       const { state, cp } = setup();
