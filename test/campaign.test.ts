@@ -30,7 +30,7 @@ function worker(url: string, campaign: string): { proc: ChildProcess; done: Prom
 let redis: TestRedis;
 beforeAll(async () => {
   redis = await startRedis();
-}, 60_000);
+});
 afterAll(async () => {
   await redis?.stop();
 });
@@ -89,7 +89,7 @@ describe('difftower campaign', () => {
     expect([...sigs]).toEqual(report.divergences.map((x: { kind: string; field: string; leftImpl: string; rightImpl: string }) => `${x.kind}|${x.field}|${x.leftImpl}|${x.rightImpl}`));
     // campaign.json (for `difftower report --html`) is the same report.
     expect(JSON.parse(readFileSync(join(out, 'campaign.json'), 'utf8')).checkpoints).toBe(report.checkpoints);
-  }, 900_000);
+  });
 
   it('a worker killed with SIGKILL mid-shard: its shard is finished by another worker and counted once', async () => {
     const start = cli('campaign', 'start', '--cluster', redis.url, '--campaign', 'kill', '--shards', '1', '--runs-per-shard', '40', '--seed', '9', '--impls', 'ts,ts', '--stall-ms', '2000');
@@ -126,7 +126,7 @@ describe('difftower campaign', () => {
     } finally {
       await store.close();
     }
-  }, 900_000);
+  });
 
   it('a duration shard records how many cases it ran and replays exactly with that many; JUnit report', async () => {
     expect(cli('campaign', 'start', '--cluster', redis.url, '--campaign', 'timed', '--shards', '1', '--shard-duration', '5s', '--seed', '21', '--impls', 'ts,ts').status).toBe(0);
@@ -145,7 +145,7 @@ describe('difftower campaign', () => {
     const words = shard.replay.match(/'[^']*'|\S+/g)!.map((x: string) => x.replace(/^'|'$/g, ''));
     const alone = JSON.parse(cli(...words.slice(1), '--report', 'json', '--quiet').stdout);
     expect([alone.cases, alone.checkpoints]).toEqual([shard.cases, shard.checkpoints]);
-  }, 900_000);
+  });
 
   it('gives clear errors: no Redis (4), unknown campaign and bad flags (2)', () => {
     expect(cli('fuzz', '--cluster', 'redis://127.0.0.1:1', '--campaign', 'x').status).toBe(4);
@@ -155,5 +155,5 @@ describe('difftower campaign', () => {
     expect(cli('fuzz', '--cluster', 'http://x', '--campaign', 'x').status).toBe(2);
     expect(cli('fuzz', '--cluster', redis.url, '--seed', '3').status).toBe(2);
     expect(cli('campaign', 'frobnicate').status).toBe(2);
-  }, 900_000);
+  });
 });

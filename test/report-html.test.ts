@@ -33,7 +33,7 @@ beforeAll(async () => {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-}, 120_000);
+});
 afterAll(async () => {
   await browser?.close();
 });
@@ -59,7 +59,7 @@ describe('difftower report --html', () => {
     findings = join(dir, 'findings');
     const r = cli('fuzz', '--runs', '8', '--workers', '1', '--seed', '3', '--impls', faulty, '--findings', findings, '--quiet');
     expect(r.status, r.stderr).toBe(1);
-  }, 600_000);
+  });
 
   it('a findings directory: summary, charts, divergence side by side with the first differing field, checkpoint, replay', async () => {
     // Untrusted text in the report: shown, never executed.
@@ -94,7 +94,7 @@ describe('difftower report --html', () => {
     } finally {
       await page.close();
     }
-  }, 600_000);
+  });
 
   it('a campaign export: the same page with its shards and their replay commands', async () => {
     const fuzz = JSON.parse(readFileSync(join(findings, 'fuzz-report.json'), 'utf8'));
@@ -115,7 +115,7 @@ describe('difftower report --html', () => {
     } finally {
       await page.close();
     }
-  }, 600_000);
+  });
 
   it('an evidence bundle for a council member: claim, every check with its result, L1 transactions, proof status, re-check command', async () => {
     // A wrong-root bundle: genesis, one real checkpoint, an attested post-state with a wrong archive root.
@@ -168,5 +168,5 @@ describe('difftower report --html', () => {
     }
     expect(existsSync(join(artifacts, 'report-evidence.png'))).toBe(true);
     expect(readdirSync(artifacts).filter((f) => f.startsWith('report-')).length).toBeGreaterThanOrEqual(3);
-  }, 600_000);
+  });
 });

@@ -42,5 +42,5 @@ describe('the localization in reports and finding files', () => {
     expect(junit.stdout).toContain('localized: checkpoint');
     const json = JSON.parse(cli('replay', file, '--impls', faulty, '--report', 'json').stdout);
     expect(json.results[0].localization).toMatchObject(expected);
-  }, 900_000);
+  });
 });

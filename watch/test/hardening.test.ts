@@ -32,14 +32,14 @@ const root = join(import.meta.dirname, '../..');
 let d: Devnet;
 beforeAll(async () => {
   d = await Devnet.start({ verifier: 'mock', log: () => undefined });
-}, 60_000);
+});
 afterAll(async () => {
   await d?.close();
   await closeBarretenberg();
 });
 
 const head = async () => Number(await d.sys.publicClient.getBlockNumber());
-const caughtUp = (w: ReturnType<typeof startTower>) => until('caught up', async () => (w.tower.status.scanned ?? -1) >= (await head()), 60_000);
+const caughtUp = (w: ReturnType<typeof startTower>) => until('caught up', async () => (w.tower.status.scanned ?? -1) >= (await head()));
 const eventCarriesData = (rollupAbi as readonly { type: string; name?: string; inputs?: readonly { name?: string }[] }[])
   .some((x) => x.type === 'event' && x.name === 'CheckpointProposed' && x.inputs?.some((i) => i.name === 'blobFields'));
 
@@ -94,7 +94,7 @@ describe('evidence bound to the chain (item 5)', () => {
     } finally {
       await Promise.all(impls.map((i) => i.close()));
     }
-  }, 120_000);
+  });
 
   it('every other field is bound too: checkpoint, block, rollup, gate, submission; offline is never CONFIRMED', async () => {
     const impls = watchImplementations('ts', 60_000);
@@ -119,7 +119,7 @@ describe('evidence bound to the chain (item 5)', () => {
     } finally {
       await Promise.all(impls.map((i) => i.close()));
     }
-  }, 120_000);
+  });
 
   it('an oversized bundle (header, messages, blob fields) is exit 3 with one line', async () => {
     const dir = tmp('bundle');
@@ -136,7 +136,7 @@ describe('evidence bound to the chain (item 5)', () => {
       expect(r.out.trim().split('\n')).toHaveLength(1);
       expect(r.out).toContain(`data.${field}`);
     }
-  }, 60_000);
+  });
 });
 
 describe('the watchtower cannot be blinded (item 6)', () => {
@@ -164,7 +164,7 @@ describe('the watchtower cannot be blinded (item 6)', () => {
       d.proposeThrough = null;
       await w.stop();
     }
-  }, 90_000);
+  });
 
   it('a checkpoint that could not be judged is judged again once proven; its descendants follow', async () => {
     // One implementation that fails once, when told: the checkpoint is "no implementation answered".
@@ -209,7 +209,7 @@ describe('the watchtower cannot be blinded (item 6)', () => {
       await running;
       await tower.close();
     }
-  }, 90_000);
+  });
 });
 
 describe('start-up, chain changes, stuck transactions, hangs, full disks, re-syncs (items 8-10)', () => {
@@ -231,7 +231,7 @@ describe('start-up, chain changes, stuck transactions, hangs, full disks, re-syn
     } finally {
       await d2.close();
     }
-  }, 120_000);
+  });
 
   it('SIGTERM during start-up exits cleanly (code 0, no stack trace)', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'cli/entry.ts'), 'watch', '--rpc', 'http://127.0.0.1:9', '--rollup', d.info.rollup, '--db', tmp('sig'), '--impls', 'ts'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -239,11 +239,11 @@ describe('start-up, chain changes, stuck transactions, hangs, full disks, re-syn
     child.stdout!.on('data', (b) => (out += b));
     child.stderr!.on('data', (b) => (out += b));
     const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
-    await until('start-up retrying', () => /retrying in/.test(out), 60_000);
+    await until('start-up retrying', () => /retrying in/.test(out));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(out).not.toMatch(/\n\s+at /);
-  }, 90_000);
+  });
 
   it('a stuck evidence transaction is replaced with the same nonce and a higher fee, and mined once', async () => {
     const op = DEVNET.operator;
@@ -269,7 +269,7 @@ describe('start-up, chain changes, stuck transactions, hangs, full disks, re-syn
       clearTimeout(release);
       await test.setAutomine(true);
     }
-  }, 60_000);
+  });
 
   it('an implementation that overruns its time limit is a timeout, and the next call works (fresh worker)', async () => {
     const impl = new ThreadedImplementation('ts', 60_000);
@@ -294,7 +294,7 @@ describe('start-up, chain changes, stuck transactions, hangs, full disks, re-syn
       await impl.close();
       await slow.close();
     }
-  }, 60_000);
+  });
 
   it('a full disk is a disk problem: no temporary file left, retried, finding recorded once; a deep-reorg re-sync adds nothing', async () => {
     // A real small tmpfs when mounting works (root), else an injected ENOSPC.
@@ -322,12 +322,12 @@ describe('start-up, chain changes, stuck transactions, hangs, full disks, re-syn
     try {
       await caughtUp(w);
       const p = await d.proposeNext({ wrong: true });
-      await until('disk problem reported', () => lines.some((l) => /disk problem \(not RPC\)/.test(l)), 60_000);
+      await until('disk problem reported', () => lines.some((l) => /disk problem \(not RPC\)/.test(l)));
       expect(tower.status.state).toBe('disk-error');
       expect(readdirSync(ev).filter((f) => f.endsWith('.tmp'))).toEqual([]);
       if (mounted) rmSync(join(ev, 'filler'));
       else fsOps.writeSync = realWrite;
-      const rec = await until('finding recorded', () => tower.store.checkpoint(p.checkpoint)?.evidencePath, 60_000);
+      const rec = await until('finding recorded', () => tower.store.checkpoint(p.checkpoint)?.evidencePath);
       expect(existsSync(rec)).toBe(true);
       await caughtUp(w);
       const findings = tower.store.findings().length;
@@ -344,7 +344,7 @@ describe('start-up, chain changes, stuck transactions, hangs, full disks, re-syn
       await w.stop();
       if (mounted) spawn('umount', [ev]);
     }
-  }, 120_000);
+  });
 });
 
 describe('finality (item 8)', () => {
@@ -369,7 +369,7 @@ describe('finality (item 8)', () => {
       await running;
       await tower.close();
     }
-  }, 60_000);
+  });
 });
 
 describe('writeFileAtomic', () => {

@@ -15,7 +15,7 @@ import { startTower, tmp, until } from './helpers.js';
 let d: Devnet;
 beforeAll(async () => {
   d = await Devnet.start({ verifier: 'mock', log: () => undefined });
-}, 60_000);
+});
 afterAll(async () => {
   await d?.close();
 });
@@ -27,7 +27,7 @@ describe('watchtower on a healthy devnet', () => {
       await d.run({ checkpoints: 52, intervalMs: 0 });
       expect(d.prunes.length).toBeGreaterThanOrEqual(6);
       const head = Number(await d.sys.publicClient.getBlockNumber());
-      const st = await until('the watchtower to catch up', () => ((w.tower.status.scanned ?? 0) >= head ? w.tower.store.stats() : undefined), 300_000);
+      const st = await until('the watchtower to catch up', () => ((w.tower.status.scanned ?? 0) >= head ? w.tower.store.stats() : undefined));
       expect(st.processed).toBe(52);
       expect(st.verdicts).toEqual({ ok: 52 });
       expect(w.tower.store.findings()).toEqual([]);
@@ -38,7 +38,7 @@ describe('watchtower on a healthy devnet', () => {
     } finally {
       await w.stop();
     }
-  }, 150_000);
+  });
 
   it('a malformed proposal (timestamp not a u64) becomes evidence, and the bundle verifies', async () => {
     const w = startTower(d, { impls: 'ts,rust' });
@@ -64,18 +64,18 @@ describe('watchtower on a healthy devnet', () => {
     } finally {
       await w.stop();
     }
-  }, 60_000);
+  });
 
   it('an unreachable RPC is retried with backoff and reported', async () => {
     const lines: string[] = [];
     const tower = new Watchtower({ rpcUrl: 'http://127.0.0.1:9', rollup: d.info.rollup, dbPath: tmp('db'), impls: makeImplementations('ts', 1000), log: (l) => lines.push(l) });
     const running = tower.run().catch((e) => e);
-    await until('two failures', () => tower.status.rpc.failures >= 2, 120_000);
+    await until('two failures', () => tower.status.rpc.failures >= 2);
     expect(tower.status.state).toBe('rpc-retrying');
     expect(tower.status.rpc.ok).toBe(false);
     expect(lines.some((l) => /retrying in/.test(l))).toBe(true);
     tower.stop();
     await running;
     await tower.close();
-  }, 20_000);
+  });
 });

@@ -20,7 +20,7 @@ const KILLS = Number(process.env.DIFFTOWER_KILLS ?? 5);
 let d: Devnet;
 beforeAll(async () => {
   d = await Devnet.start({ verifier: 'honk', wrongRootEvery: 4, pace: true, paceTimeoutMs: 300_000, log: () => undefined });
-}, 60_000);
+});
 afterAll(async () => {
   await d?.close();
 });
@@ -56,7 +56,7 @@ describe('watchtower killed and restarted', () => {
     const last = watch(db);
     await proposing;
     const head = Number(await d.sys.publicClient.getBlockNumber());
-    const url = await until('the status endpoint', () => /status: (http:\S+)\/status/.exec(last.output())?.[1], 300_000);
+    const url = await until('the status endpoint', () => /status: (http:\S+)\/status/.exec(last.output())?.[1]);
     await until('the restarted watchtower to catch up', async () => {
       const s = (await (await fetch(`${url}/status`)).json()) as { scanned: number | null };
       return (s.scanned ?? 0) >= head;
@@ -83,5 +83,5 @@ describe('watchtower killed and restarted', () => {
     } finally {
       await store.close();
     }
-  }, 600_000);
+  });
 });
