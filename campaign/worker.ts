@@ -22,12 +22,14 @@ export interface WorkerOptions {
   log: (line: string) => void;
   /** Called with each shard this worker recorded. */
   onShard?: (r: ShardResult, recorded: boolean) => void;
+  /** Cases may start from generated pre-states: every implementation can restore (as `fuzz` decides). */
+  preStates: boolean;
 }
 
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 
 /** Runs one shard exactly as `difftower fuzz --seed <seed+shard> --workers 1 --runs N --corpus-list <its corpus>` would. */
-export async function runShard(store: CampaignStore, meta: CampaignMeta, shard: number, workerId: string, attempt: number, onBeat: (cases: number, checkpoints: number) => void): Promise<{ result: ShardResult; findings: CampaignFinding[] }> {
+export async function runShard(store: CampaignStore, meta: CampaignMeta, shard: number, workerId: string, attempt: number, onBeat: (cases: number, checkpoints: number) => void, preStates: boolean): Promise<{ result: ShardResult; findings: CampaignFinding[] }> {
   const corpusSize = await store.corpusSize();
   const corpus = (await store.corpus(corpusSize)).map((e) => e.case).filter((c) => c.profile === meta.profile);
   const seed = shardSeed(meta, shard);
@@ -37,7 +39,7 @@ export async function runShard(store: CampaignStore, meta: CampaignMeta, shard: 
   const adds: Promise<unknown>[] = [];
   let novel = 0;
   const fuzz = new FuzzRun({
-    profile: meta.profile, impls: meta.impls, seed, workers: 1, threads: true, timeoutMs: meta.timeoutMs, corpus,
+    profile: meta.profile, impls: meta.impls, seed, workers: 1, threads: true, timeoutMs: meta.timeoutMs, corpus, preStates,
     runs: meta.runsPerShard ?? undefined,
     durationMs: meta.shardMs ?? undefined,
     onProgress: (s) => onBeat(s.cases, s.checkpoints),
@@ -89,7 +91,7 @@ export async function runWorker(store: CampaignStore, meta: CampaignMeta, o: Wor
     current = shard;
     const attempt = job.attemptsStarted ?? 1;
     o.log(`shard ${shard}: started (seed ${shardSeed(meta, shard)}${attempt > 1 ? `, attempt ${attempt}` : ''})`);
-    const { result, findings } = await runShard(store, meta, shard, workerId, attempt, (c, k) => beat(c, k));
+    const { result, findings } = await runShard(store, meta, shard, workerId, attempt, (c, k) => beat(c, k), o.preStates);
     const recorded = await store.record(result, findings);
     current = null;
     shardsDone++;

@@ -128,7 +128,7 @@ describe('option values', () => {
       [['fuzz', '--timeout', '0'], /--timeout must be a positive integer, got '0'/],
       [['run', '--timeout', '0'], /--timeout must be a positive integer/],
       [['replay', cps, '--timeout', '0'], /--timeout must be a positive integer/],
-      [['fuzz', '--impls', 'foo'], /unknown implementation 'foo' \(expected ts, rust, noir, cmd:PROGRAM \[ARGS\]\)/],
+      [['fuzz', '--impls', 'foo'], /unknown implementation 'foo' \(expected ts, rust, noir, aztec, cmd:PROGRAM \[ARGS\]\)/],
       [['fuzz', '--impls', 'ts,foo'], /unknown implementation 'foo'/],
       [['run', '--impls', 'ts,java'], /unknown implementation 'java'/],
       [['fuzz', '--impls', 'ts'], /at least two implementations/],

@@ -9,7 +9,7 @@ describe('implementation registry', () => {
   it('checks names before anything is loaded', () => {
     expect(parseImplementationList('ts, rust,noir')).toEqual(['ts', 'rust', 'noir']);
     expect(parseImplementationList('ts,cmd:./my-stf --fast')).toEqual(['ts', 'cmd:./my-stf --fast']);
-    expect(() => parseImplementationList('ts,foo')).toThrow(new ImplementationNameError("unknown implementation 'foo' (expected ts, rust, noir, cmd:PROGRAM [ARGS])"));
+    expect(() => parseImplementationList('ts,foo')).toThrow(new ImplementationNameError("unknown implementation 'foo' (expected ts, rust, noir, aztec, cmd:PROGRAM [ARGS])"));
     expect(() => parseImplementationList('ts,,rust')).toThrow(/empty name/);
     expect(() => parseImplementationList('cmd: ')).toThrow(/names no program/);
   });

@@ -75,10 +75,11 @@ async function clusterWorker(url: string, name: string, workers: number, quiet: 
   const store = await CampaignStore.open(url, name);
   try {
     const meta = await store.requireMeta();
-    const { names } = await preflight(meta.impls, meta.profile, meta.timeoutMs);
+    const { names, noRestore } = await preflight(meta.impls, meta.profile, meta.timeoutMs);
     const log = (l: string) => !quiet && process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${l}\n`);
     log(`difftower fuzz: worker of campaign '${meta.name}' at ${redactUrl(url)} (${names.join(' vs ')} on '${meta.profile}', ${meta.shards} shards), ${workers} shard(s) at a time`);
-    const done = await runWorker(store, meta, { concurrency: workers, log });
+    // Pre-states only where every implementation restores, exactly as a local run of a shard decides.
+    const done = await runWorker(store, meta, { concurrency: workers, log, preStates: noRestore.length === 0 });
     if (done.failed.length) throw new EnvironmentError(`campaign '${meta.name}': shard(s) ${done.failed.join(', ')} failed on every attempt (see 'difftower campaign status')`);
     console.log(`campaign '${meta.name}' complete; this worker ran ${done.shards} shard(s), ${done.checkpoints} checkpoints (results: difftower campaign report --cluster ${redactUrl(url)} --campaign ${meta.name})`);
     return EXIT.ok;

@@ -213,7 +213,11 @@ export class DifftowerSystem {
   async send(account: LocalAccount, call: Call): Promise<Sent> {
     let hash: Hex;
     try {
-      hash = await this.walletClient.sendTransaction({ account, to: call.to, data: call.data, chain: this.chain });
+      // A quarter more gas than estimated: calls that catch an inner call's failure (the council
+      // executing its target, the gate calling the verifier) can estimate just short of what the
+      // mined transaction needs, and then revert there alone.
+      const estimate = await this.publicClient.estimateGas({ account, to: call.to, data: call.data });
+      hash = await this.walletClient.sendTransaction({ account, to: call.to, data: call.data, chain: this.chain, gas: (estimate * 5n) / 4n });
     } catch (e) {
       throw decodeRevert(e) ?? e;
     }

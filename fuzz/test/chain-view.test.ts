@@ -56,7 +56,7 @@ describe('chain view', () => {
     const first = digest();
     expect(digest()).toEqual(first);
     expect(first.checkpoints).toBe(230);
-    expect(first.digest).toBe('9582cca9a0990d512c844175b34da0db09c34d9d26a723c2dc931106abc314cc');
+    expect(first.digest).toBe('b7498f14fcdc7eb7493974660b6e0aa509a0c75e916fb3da5a2f4f18b459daaf');
   });
 
   it('applies every checkpoint once (plus one preview per blob-form one) and records the TS implementation\'s own results', async () => {

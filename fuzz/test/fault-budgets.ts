@@ -38,7 +38,7 @@ export const LIMIT_BUDGETS: Record<string, Budget> = {
 /** Rust fault points (fuzz/test/rust-faults.ts): the capacity of every tree. */
 export const RUST_TREE_BUDGETS: Record<string, Budget> = {
   'l1-to-l2-capacity': { cases: 100, maxCheckpoints: 10 },
-  'archive-capacity': { cases: 100, maxCheckpoints: 3 },
+  'archive-capacity': { cases: 500, maxCheckpoints: 3 },
   'note-hash-capacity': { cases: 100, maxCheckpoints: 3 },
   'nullifier-capacity': { cases: 550, maxCheckpoints: 3 },
   'public-data-capacity': { cases: 550, maxCheckpoints: 5 },
@@ -48,7 +48,7 @@ export const RUST_TREE_BUDGETS: Record<string, Budget> = {
 export const RUST_RULE_BUDGETS: Record<string, Budget> = {
   'non-canonical-uint8': { cases: 2400, maxCheckpoints: 1 },
   'map-keys-reordered-accepted': { cases: 160, maxCheckpoints: 1 },
-  'slot-u64-truncation': { cases: 40, maxCheckpoints: 1 },
+  'slot-u64-truncation': { cases: 1100, maxCheckpoints: 1 },
   'slot-timestamp-precedence': { cases: 800, maxCheckpoints: 4 },
   'blob-trailing-data-accepted': { cases: 200, maxCheckpoints: 1 },
 };
