@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { missing } from './support/prerequisites.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataHash, postHash, toField } from '../contracts/ts/statement.js';
 import { CheckpointGenerator } from '../core/generate.js';
@@ -26,8 +27,10 @@ const faulty = `ts,cmd:${tsx} ${join(root, 'test/fixtures/faulty-stdio.ts')}`;
 const artifacts = join(root, 'test-artifacts');
 const HOSTILE = `<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">`;
 
+const noChromium = missing(process.env.CHROMIUM ?? '/usr/bin/chromium', 'apt-get install chromium');
 let browser: Browser;
 beforeAll(async () => {
+  if (noChromium) return;
   mkdirSync(artifacts, { recursive: true });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -51,7 +54,7 @@ async function open(file: string, shot: string) {
   return { page, errors, requests };
 }
 
-describe('difftower report --html', () => {
+describe.skipIf(noChromium)('difftower report --html', () => {
   let dir: string;
   let findings: string;
   beforeAll(() => {
