@@ -63,7 +63,9 @@ export async function submitReplacing(o: SubmitOptions): Promise<Submitted> {
         replacements++;
         continue;
       }
-      throw decodeRevert(err) ?? err;
+      // The stuck transaction was mined just before its replacement went out: the nonce is used,
+      // by one of ours. Not a failure: wait for that receipt below.
+      if (!(hashes.length > 0 && /nonce.*(too low|lower than)/i.test(msg))) throw decodeRevert(err) ?? err;
     }
     const deadline = Date.now() + replaceAfterMs;
     while (Date.now() < deadline || replacements >= maxReplacements) {

@@ -253,11 +253,28 @@ describe('start-up, chain changes, stuck transactions, hangs, full disks, re-syn
     const lines: string[] = [];
     // No block is mined for a while: the first transaction is stuck in the pool.
     await test.setAutomine(false);
-    const release = setTimeout(() => void test.mine({ blocks: 1 }).then(() => test.setAutomine(true)), 2500);
+    // Blocks resume once a replacement (a higher fee at the same nonce) is in the pool, not after a
+    // fixed time, which a busy machine can outrun before the first transaction is even sent.
+    let released = false;
+    const release = (l: string) => {
+      if (released || !/replacing it/.test(l)) return;
+      released = true;
+      void (async () => {
+        for (;;) {
+          const pool = await test.getTxpoolContent();
+          const mine = Object.entries(pool.pending).find(([from]) => from.toLowerCase() === op.address.toLowerCase())?.[1];
+          const tx = mine && Object.values(mine)[0];
+          if (tx && BigInt(tx.maxFeePerGas ?? 0n) > base * 2n) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await test.mine({ blocks: 1 });
+        await test.setAutomine(true);
+      })();
+    };
     try {
       const sent = await submitReplacing({
         rpcUrl: d.info.rpcUrl, chainId: d.info.l1ChainId, account: op, to: DEVNET.prover.address, data: '0x',
-        replaceAfterMs: 600, maxReplacements: 20, initialFees: { maxFeePerGas: base * 2n, maxPriorityFeePerGas: 1n }, log: (l) => lines.push(l),
+        replaceAfterMs: 600, maxReplacements: 20, initialFees: { maxFeePerGas: base * 2n, maxPriorityFeePerGas: 1n }, log: (l) => (lines.push(l), release(l)),
       });
       expect(sent.replacements).toBeGreaterThanOrEqual(1);
       expect(sent.nonce).toBe(nonce0);
@@ -266,7 +283,6 @@ describe('start-up, chain changes, stuck transactions, hangs, full disks, re-syn
       const block = await d.sys.publicClient.getBlock({ blockNumber: sent.receipt.blockNumber, includeTransactions: true });
       expect(block.transactions.filter((t) => typeof t !== 'string' && t.from.toLowerCase() === op.address.toLowerCase())).toHaveLength(1);
     } finally {
-      clearTimeout(release);
       await test.setAutomine(true);
     }
   });
