@@ -2,7 +2,7 @@
 // proposal cannot freeze the watchtower or its /status.
 
 import type { Implementation } from '../impls/implementation.js';
-import { makeImplementation, parseImplementationList } from '../impls/registry.js';
+import { BUILT_IN, makeImplementation, parseImplementationList } from '../impls/registry.js';
 import { ThreadedImplementation } from './threaded.js';
 
 /**
@@ -12,7 +12,7 @@ import { ThreadedImplementation } from './threaded.js';
 export function watchImplementations(list: string, timeoutMs: number): Implementation[] {
   return parseImplementationList(list).map((n) =>
     n === 'ts' ? new ThreadedImplementation('ts', timeoutMs)
-      : n === 'noir' ? new ThreadedImplementation('noir', timeoutMs, { errorCode: false, blockHeaderHashes: false, blobFields: false })
+      : n === 'noir' ? new ThreadedImplementation('noir', timeoutMs, BUILT_IN.find((e) => e.name === 'noir')!.coverage)
       : makeImplementation(n, timeoutMs, 'small'),
   );
 }

@@ -3,17 +3,15 @@
 // blocks) must show where the divergence starts in the text summary, the JSON and JUnit reports,
 // the finding file, and `difftower replay`.
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readCaseFile } from '../../corpus/case.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const tsx = join(root, 'node_modules/.bin/tsx');
-const cli = (...args: string[]) => spawnSync(tsx, [join(root, 'cli/entry.ts'), ...args], { encoding: 'utf8', timeout: 600_000, cwd: root });
+import { difftower, root, tsx } from '../../test/support/cli.js';
+
+const cli = (...args: string[]) => difftower(args);
 const faulty = `ts,cmd:${tsx} ${join(root, 'test/fixtures/faulty-stdio.ts')}`;
 // The fault needs two blocks: the first prefix that shows it is the second block's tx; the
 // archive's leaves agree (the fixture misreports only the root), so the kind is hashing.
