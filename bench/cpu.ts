@@ -12,8 +12,9 @@
 // process.cpuUsage inside a child process (all its threads) for fuzzing.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -167,20 +168,6 @@ for (const r of [await inThreadWasm('Rust-WASM (this checkout)', root), base ? a
 const nativeBin = join(root, 'impls/rust/target/release/difftower-stf-rust');
 if (existsSync(nativeBin)) runners.push(subprocess('Rust native (subprocess)', new SubprocessImplementation('rust-native', nativeBin, [], { timeoutMs: 600_000 })));
 else console.log(`(${nativeBin} not built: \`cargo build --release\` in impls/rust; Rust native skipped)`);
-try {
-  const aztecModule = './' + ['..', 'impls', 'adapters', 'aztec.js'].join('/'); // present once the aztec implementation is merged
-  const { AztecImplementation, aztecSetupProblem } = (await import(aztecModule)) as {
-    AztecImplementation: new (dir: string, timeoutMs: number) => Implementation & { pid?: number };
-    aztecSetupProblem(dir: string): string | null;
-  };
-  const dir = join(root, 'impls/aztec');
-  const problem = aztecSetupProblem(dir);
-  if (problem) console.log(`(Aztec native world state skipped: ${problem}; run \`npm run setup:aztec\`)`);
-  else runners.push(subprocess("Aztec native world state (C++, subprocess)", new AztecImplementation(dir, 600_000)));
-} catch {
-  console.log('(Aztec native world state skipped: no aztec implementation in this checkout)');
-}
-
 const applyMs: Record<string, number[]> = {};
 for (let r = 0; r < RUNS; r++) {
   for (const runner of runners) {
@@ -189,6 +176,21 @@ for (let r = 0; r < RUNS; r++) {
   }
 }
 await Promise.all(runners.map((r) => r.close?.()));
+// Aztec's native world state runs in its own script (impls/aztec/scripts/apply-cpu.mjs, through
+// node.sh), which splits an apply into its fork build and the world state's sync of the finished
+// block (what a following node does: the fair race against our apply), and counts bb.js's bb child.
+const aztecDir = join(root, 'impls/aztec');
+const { aztecSetupProblem } = await import('../impls/aztec-setup.js');
+const aztecProblem = aztecSetupProblem(aztecDir);
+if (aztecProblem) console.log(`(Aztec native world state skipped: ${aztecProblem}; run \`npm run setup:aztec\`)`);
+else {
+  const file = join(mkdtempSync(join(tmpdir(), 'difftower-bench-')), 'checkpoint.bin');
+  writeFileSync(file, bytes);
+  const out = execFileSync(join(aztecDir, 'node.sh'), [join(aztecDir, 'scripts/apply-cpu.mjs'), file, String(RUNS + 1)], { env: { ...process.env, LOG_LEVEL: 'error' }, maxBuffer: 1 << 24 }).toString();
+  const runs = (JSON.parse(out.trim().split('\n').pop()!) as { build: number; sync: number; bb: number; total: number }[]).slice(1); // run 0 warms up
+  applyMs['Aztec native world state: whole apply (fork build + sync + bb child)'] = runs.map((r) => r.total);
+  applyMs['Aztec native world state: sync only (handleL2BlockAndMessages, as a following node)'] = runs.map((r) => r.sync);
+}
 const nativeMs = applyMs['Rust native (subprocess)'] ? median(applyMs['Rust native (subprocess)']) : null;
 console.log(`\nMaximal aztec checkpoint (seed ${SEED}: 1 block of ${TXS} maximal txs, ${perms.toLocaleString('en')} permutations): CPU ms per apply, median [min] of ${RUNS}`);
 if (limitMs !== null) console.log(`hash-count limit: ${perms.toLocaleString('en')} x ${nativePermUs!.toFixed(2)} µs = ${limitMs.toFixed(0)} ms`);
