@@ -10,10 +10,11 @@
 // look-up ever scans an unbounded range.
 
 import { Either, Schema } from 'effect';
-import { createPublicClient, decodeFunctionData, getAddress, http, type Abi, type Address, type Hex, type PublicClient } from 'viem';
+import { createPublicClient, decodeFunctionData, getAddress, type Abi, type Address, type Hex, type PublicClient } from 'viem';
 import { rollupAbi } from '../contracts/generated/artifacts.gen.js';
 import { dataHash } from '../contracts/ts/statement.js';
 import type { ProposalData } from './l2.js';
+import { rpcTransport } from './rpc-transport.js';
 
 const Hex32 = Schema.String.pipe(Schema.pattern(/^0x[0-9a-fA-F]{64}$/));
 /** The bounds of a proposal (spec §3 small profile; the rollup enforces the same). */
@@ -54,9 +55,9 @@ export class ChainReader {
   constructor(
     readonly rpcUrl: string,
     readonly rollup: Address,
-    o: { timeoutMs?: number; maxRange?: number } = {},
+    o: { timeoutMs?: number; maxRange?: number; maxResponseBytes?: number } = {},
   ) {
-    this.client = createPublicClient({ transport: http(rpcUrl, { batch: false, retryCount: 0, timeout: o.timeoutMs ?? 10_000 }) }) as PublicClient;
+    this.client = createPublicClient({ transport: rpcTransport(rpcUrl, o) }) as PublicClient;
     this.logRange = Math.max(1, o.maxRange ?? 1000);
   }
 

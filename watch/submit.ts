@@ -3,8 +3,9 @@
 // (a replacement, EIP-1559: both fees raised by at least 12.5 %), never a second transaction that
 // would pile up behind the first and burn gas twice.
 
-import { createPublicClient, createWalletClient, defineChain, http, type Address, type Hex, type LocalAccount, type TransactionReceipt } from 'viem';
+import { createPublicClient, createWalletClient, defineChain, type Address, type Hex, type LocalAccount, type TransactionReceipt } from 'viem';
 import { decodeRevert } from '../contracts/ts/errors.js';
+import { rpcTransport } from './rpc-transport.js';
 
 export interface Submitted {
   hash: Hex;
@@ -35,7 +36,7 @@ const bump = (x: bigint) => (x * 5n) / 4n + 1n;
 /** Sends `data` to `to`, replacing it while stuck; throws ContractRevertError when it reverts. */
 export async function submitReplacing(o: SubmitOptions): Promise<Submitted> {
   const chain = defineChain({ id: o.chainId, name: `l1-${o.chainId}`, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [o.rpcUrl] } } });
-  const transport = http(o.rpcUrl, { batch: false, retryCount: 0, timeout: 15_000 });
+  const transport = rpcTransport(o.rpcUrl, { timeoutMs: 15_000 });
   const pub = createPublicClient({ chain, transport });
   const wallet = createWalletClient({ chain, transport, account: o.account });
   const replaceAfterMs = o.replaceAfterMs ?? 30_000;
