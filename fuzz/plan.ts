@@ -172,6 +172,10 @@ const nonZeroField = fc.oneof({ weight: 40, arbitrary: fc.bigInt({ min: 1n, max:
 
 const index = fc.nat({ max: 1 << 16 });
 
+/** A public-data value: writing 0 over a slot that holds a value is a real update (spec: the leaf
+ * keeps its slot, its value becomes 0), and a classic place for a client to take 0 for "absent". */
+const writeValue = fc.oneof({ weight: 8, arbitrary: anyField }, { weight: 2, arbitrary: fc.constant(0n) });
+
 const keyPick: fc.Arbitrary<KeyPick> = fc.oneof(
   { weight: 12, arbitrary: fc.bigInt({ min: 1n, max: P - 1n }).map((v) => ({ k: 'fresh' as const, v })) },
   { weight: 5, arbitrary: fc.record({ i: index, d: fc.constantFrom(1, -1, 2, -2) }).map(({ i, d }) => ({ k: 'near' as const, i, d })) },
@@ -202,7 +206,7 @@ function txArb(profile: 'aztec' | 'small', lim: PlanLimits): fc.Arbitrary<TxPlan
       { weight: 1, arbitrary: fc.constant([] as KeyPick[]) },
     ),
     l2ToL1Msgs: fc.array(nonZeroField, { maxLength: cap(z.maxL2ToL1MsgsPerTx) }),
-    writes: fc.array(fc.record({ slot: slotPick, value: anyField }), { maxLength: cap(z.maxPublicDataWritesPerTx) }),
+    writes: fc.array(fc.record({ slot: slotPick, value: writeValue }), { maxLength: cap(z.maxPublicDataWritesPerTx) }),
     privateLogs: fc.array(
       fc.oneof({ weight: 30, arbitrary: fc.integer({ min: 1, max: cap(z.privateLogSizeInFields) }) }, { weight: 1, arbitrary: fc.constantFrom(0, z.privateLogSizeInFields + 1) }),
       { maxLength: cap(z.maxPrivateLogsPerTx) },

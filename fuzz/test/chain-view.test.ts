@@ -43,7 +43,7 @@ function countingStf() {
 describe('chain view', () => {
   // The chain view was checked to give byte-identical cases to the shadow-chain builder it replaced
   // (digest on main dce2eed). The generator has changed since (pre-states, boundary values,
-  // targeted violations), so the pinned digest is now the current stream's: a change here means
+  // targeted violations, public-data writes of 0), so the pinned digest is now the current stream's: a change here means
   // a seed no longer replays the cases it used to, which must be deliberate.
   it('builds the same case bytes for a fixed seed, run after run (pinned stream digest)', () => {
     const digest = () => {
@@ -55,8 +55,8 @@ describe('chain view', () => {
     };
     const first = digest();
     expect(digest()).toEqual(first);
-    expect(first.checkpoints).toBe(230);
-    expect(first.digest).toBe('b7498f14fcdc7eb7493974660b6e0aa509a0c75e916fb3da5a2f4f18b459daaf');
+    expect(first.checkpoints).toBe(234);
+    expect(first.digest).toBe('64afd35b53f307ba14547af2762feb7fe17cbae9cd2b186bb481c00f39b2431a');
   });
 
   it('applies every checkpoint once (plus one preview per blob-form one) and records the TS implementation\'s own results', async () => {

@@ -48,16 +48,11 @@ export const RUST_TREE_BUDGETS: Record<string, Budget> = {
 export const RUST_RULE_BUDGETS: Record<string, Budget> = {
   'non-canonical-uint8': { cases: 2400, maxCheckpoints: 1 },
   'map-keys-reordered-accepted': { cases: 160, maxCheckpoints: 3 },
-  'slot-u64-truncation': { cases: 1100, maxCheckpoints: 1 },
+  'slot-u64-truncation': { cases: 5000, maxCheckpoints: 1 },
   'slot-timestamp-precedence': { cases: 800, maxCheckpoints: 4 },
   'blob-trailing-data-accepted': { cases: 200, maxCheckpoints: 1 },
+  'public-data-zero-write-dropped': { cases: 150, maxCheckpoints: 3 },
 };
 
-/**
- * Rust faults the generator does not reach yet (not in `npm test`; docs/faults.md): what they need.
- * public-data-zero-write-dropped was not found in 1,500 cases at seed 1: it needs a write of 0 to
- * a slot that holds a non-zero value, and generated values are almost never 0.
- */
-export const RUST_PENDING: Record<string, string> = {
-  'public-data-zero-write-dropped': 'needs a public-data write of 0 to an existing slot with a non-zero value',
-};
+/** Rust faults the generator does not reach yet (not in `npm test`; docs/faults.md): what they need. */
+export const RUST_PENDING: Record<string, string> = {};
