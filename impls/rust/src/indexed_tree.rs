@@ -6,7 +6,7 @@
 //! whose lexicographic order is the integer order.
 
 use crate::field::Fr;
-use crate::poseidon2::{hash, hash_tuples};
+use crate::poseidon2::{hash, hash_tuples_beside, NoChain, PermutationChain};
 use crate::tree::{MerkleTree, Snapshot, TreeFull};
 use std::collections::BTreeMap;
 
@@ -126,8 +126,19 @@ impl IndexedTree {
         self.nodes.snapshot()
     }
 
+    /// Hashes the changed leaves and the nodes above them, advancing `chain` in the hashing's
+    /// spare lanes (`poseidon2::hash_tuples_beside`).
+    pub fn flush_beside(&mut self, chain: &mut dyn PermutationChain) {
+        self.hash_stale_leaves_beside(chain);
+        self.nodes.flush_beside(chain);
+    }
+
     /// Computes the node values of the changed leaves, all in one batch.
     fn hash_stale_leaves(&mut self) {
+        self.hash_stale_leaves_beside(&mut NoChain)
+    }
+
+    fn hash_stale_leaves_beside(&mut self, chain: &mut dyn PermutationChain) {
         if self.stale.is_empty() {
             return;
         }
@@ -147,7 +158,7 @@ impl IndexedTree {
             }
         }
         let mut hashes = Vec::with_capacity(stale.len());
-        hash_tuples(&inputs, arity, &mut hashes);
+        hash_tuples_beside(&inputs, arity, &mut hashes, chain);
         for (&pos, &h) in stale.iter().zip(&hashes) {
             self.nodes.set(pos, h);
         }

@@ -17,7 +17,7 @@
 use crate::field::Fr;
 use crate::field_f64::{self as f, Pair, Table, F2, N};
 use crate::grain::{ROUNDS_F, ROUNDS_P, T};
-use crate::poseidon2::{constants, tuple_count, HashManyError};
+use crate::poseidon2::{constants, tuple_count, HashManyError, PermutationChain};
 use crate::uint;
 use core::ops::Add;
 use std::sync::OnceLock;
@@ -271,6 +271,21 @@ pub fn hash_many_bytes(inputs: &[u8], arity: usize) -> Result<Vec<u8>, HashManyE
 /// tuples per permutation, one per lane (the Merkle trees hash a level's dirty nodes, the indexed
 /// trees their changed leaves through this).
 pub fn hash_tuples(inputs: &[Fr], arity: usize, out: &mut Vec<Fr>) {
+    hash_tuples_beside(inputs, arity, out, &mut crate::poseidon2::NoChain)
+}
+
+/// What the second lane carries while a tuple runs in the first.
+enum Lane1<'a> {
+    /// Another tuple (the usual case: two tuples per permutation).
+    Tuple(&'a [Fr]),
+    /// Steps of the chain, one per permutation, while it has steps ready.
+    Chain,
+}
+
+/// `poseidon2::hash_tuples_beside`: while `chain` has a permutation ready, lane 0 carries a tuple
+/// and lane 1 the chain's state (converted in and out of the lane form at each step, a few
+/// constant products against the ~230 of a permutation); otherwise two tuples share a permutation.
+pub fn hash_tuples_beside(inputs: &[Fr], arity: usize, out: &mut Vec<Fr>, chain: &mut dyn PermutationChain) {
     assert!(arity > 0 && inputs.len() % arity == 0, "hash_tuples: partial tuple");
     let c = consts();
     let iv = if arity == 2 {
@@ -280,22 +295,63 @@ pub fn hash_tuples(inputs: &[Fr], arity: usize, out: &mut Vec<Fr>) {
         f::pair(&d, &d)
     };
     let zero = [F2::ZERO; N];
+    let limbs = |x: &Fr| f::digits(x.mont_limbs());
+    let to_lanes = |x: &Fr, y: &Fr| f::cmul(&f::pair(&limbs(x), &limbs(y)), &c.from_fr);
+    let from_lanes = |x: &Pair| f::unpair(&f::cmul(x, &c.to_fr)).map(|l| Fr::from_mont_limbs(f::to_canonical(&l)));
     let count = inputs.len() / arity;
-    for first in (0..count).step_by(2) {
-        let second = if first + 1 < count { first + 1 } else { first };
-        let (a, b) = (&inputs[first * arity..][..arity], &inputs[second * arity..][..arity]);
+    let mut next = 0;
+    while next < count {
+        let a = &inputs[next * arity..][..arity];
+        next += 1;
+        // The first chunk's chain step decides the lane's use for the whole tuple.
+        let mut step = chain.next_state();
+        let lane1 = if step.is_some() || next == count {
+            Lane1::Chain
+        } else {
+            next += 1;
+            Lane1::Tuple(&inputs[(next - 1) * arity..][..arity])
+        };
         let mut s = [zero, zero, zero, iv];
-        for start in (0..arity).step_by(3) {
-            for lane in start..arity.min(start + 3) {
-                let x = f::cmul(&f::pair(&f::digits(a[lane].mont_limbs()), &f::digits(b[lane].mont_limbs())), &c.from_fr);
-                s[lane - start] = f::add(&s[lane - start], &x);
+        for (chunk, start) in (0..arity).step_by(3).enumerate() {
+            let width = arity.min(start + 3) - start;
+            match lane1 {
+                Lane1::Tuple(b) => {
+                    for i in 0..width {
+                        s[i] = f::add(&s[i], &to_lanes(&a[start + i], &b[start + i]));
+                    }
+                }
+                Lane1::Chain => {
+                    if chunk > 0 {
+                        step = chain.next_state();
+                    }
+                    match &step {
+                        // Lane 0 absorbs, lane 1 is replaced by the chain's state.
+                        Some(st) => {
+                            for i in 0..T {
+                                let x = to_lanes(if i < width { &a[start + i] } else { &Fr::ZERO }, &st[i]);
+                                s[i] = map2(&f::add(&s[i], &x), &x, F2::blend);
+                            }
+                        }
+                        // Lane 1 idles (its value stays within the bounds of a permuted state).
+                        None => {
+                            for i in 0..width {
+                                s[i] = f::add(&s[i], &to_lanes(&a[start + i], &Fr::ZERO));
+                            }
+                        }
+                    }
+                }
             }
             permute_pair(&mut s, c);
+            if let (Lane1::Chain, Some(_)) = (&lane1, &step) {
+                let [s0, s1] = from_lanes(&map2(&s[0], &s[1], F2::hi));
+                let [s2, s3] = from_lanes(&map2(&s[2], &s[3], F2::hi));
+                chain.finish([s0, s1, s2, s3]);
+            }
         }
-        let [ha, hb] = f::unpair(&f::cmul(&s[0], &c.to_fr));
-        out.push(Fr::from_mont_limbs(f::to_canonical(&ha)));
-        if second != first {
-            out.push(Fr::from_mont_limbs(f::to_canonical(&hb)));
+        let [ha, hb] = from_lanes(&s[0]);
+        out.push(ha);
+        if let Lane1::Tuple(_) = lane1 {
+            out.push(hb);
         }
     }
 }
