@@ -23,7 +23,8 @@
 //! - `cmul` (by a constant, through its table of `c·2^(24k) mod p`): a column is 11 products of
 //!   at most `X·2^23`, and the quotient correction adds at most as much again, so input limbs
 //!   `|x_k| <= X = 2^25` are exact whatever the input's *value*. Output normalized, `|v| <=
-//!   p/2·(1 + 2^-19)`.
+//!   p/2·(1 + 2^-19)`. `cmul_add` adds a small term (limbs `<= 2^26`, value `<= 2^10·p`) before
+//!   the correction, within the same bounds.
 //! - `reduce`: subtracts `round(v/p)·p` (the quotient estimated in `f64` from the top three limbs;
 //!   its error is below 2^-19) and normalizes; exact while `max|x_k| + 2^23·|v|/p < 2^52`.
 //! - `norm`/`norm2`: carry passes; `round(t)` is `(t + 1.5·2^76) - 1.5·2^76`, exact for `|t| < 2^75`.
@@ -440,6 +441,15 @@ pub fn cmul(x: &Pair, t: &Table) -> Pair {
     reduce(&cmul_columns(x, t))
 }
 
+/// `c·x + y (mod p)`: `cmul` with `y` added before the quotient correction (one reduction for
+/// both; Poseidon2's partial round `s_i·D_i + Σ`). `x` as for `cmul`; `y` with limbs `|y_k| <=
+/// 2^26` and `|y| <= 2^10·p`, which moves the columns and the quotient by less than a 2^-25
+/// fraction of their `cmul` bounds. Output as `cmul`'s.
+#[inline(never)]
+pub fn cmul_add(x: &Pair, t: &Table, y: &Pair) -> Pair {
+    reduce(&add(&cmul_columns(x, t), y))
+}
+
 #[inline(always)]
 fn cmul_columns(x: &Pair, t: &Table) -> Pair {
     let tp = t.0.as_ptr() as *const F2;
@@ -699,6 +709,10 @@ mod tests {
             assert_eq!(value(&y), c * b);
             assert_normalized(&x, HALF_P_TOP);
             assert_eq!(to_canonical(&x), (a * b).to_canonical());
+            let [x, y] = unpair(&cmul_add(&pair(&limbs(&a), &limbs(&c)), &t, &pair(&limbs(&d), &limbs(&a))));
+            assert_eq!(value(&x), a * b + d);
+            assert_eq!(value(&y), c * b + a);
+            assert_normalized(&y, HALF_P_TOP);
         }
     }
 
@@ -726,6 +740,12 @@ mod tests {
             let k = Fr::from_canonical(&[rng.next(), rng.next(), rng.next(), rng.next() >> 3]).unwrap();
             let [x, _] = unpair(&cmul(&pair(&big, &big), &Table::new(&k)));
             assert_eq!(value(&x), value(&big) * k);
+            assert_normalized(&x, HALF_P_TOP);
+            // cmul_add: the same x with an addend at its bounds (limbs 2^26, value about 2^10·p)
+            let mut y = extreme(&mut rng, 67108864.0, pattern / 3);
+            y[N - 1] = 16777216.0 * if pattern % 3 == 0 { 1.0 } else { -1.0 };
+            let [x, _] = unpair(&cmul_add(&pair(&big, &big), &Table::new(&k), &pair(&y, &y)));
+            assert_eq!(value(&x), value(&big) * k + value(&y));
             assert_normalized(&x, HALF_P_TOP);
 
             let mut wide = extreme(&mut rng, 2.0f64.powi(48), pattern);

@@ -217,12 +217,16 @@ fn permute_pair(s: &mut [Pair; T], c: &Consts) {
         let x2 = f::sqr(&x);
         let x4 = f::sqr(&x2);
         let x5 = f::mul(&x4, &x);
-        let t1 = f::cmul(&s[1], &c.diag[1]);
-        let t2 = f::cmul(&s[2], &c.diag[2]);
-        let t3 = f::cmul(&s[3], &c.diag[3]);
-        let t0 = f::cmul(&x5, &c.diag[0]);
-        let sum = f::reduce(&f::add(&f::add(&x5, &s[1]), &f::add(&s[2], &s[3])));
-        *s = [f::add(&t0, &sum), f::add(&t1, &sum), f::add(&t2, &sum), f::add(&t3, &sum)];
+        // `D_i·s_i + Σ` with Σ unreduced (limbs below 2^26, value below 50p: the state comes
+        // normalized out of `M_E` or reduced out of the previous partial round), added before
+        // each product's own reduction.
+        let sum = f::add(&f::add(&x5, &s[1]), &f::add(&s[2], &s[3]));
+        *s = [
+            f::cmul_add(&x5, &c.diag[0], &sum),
+            f::cmul_add(&s[1], &c.diag[1], &sum),
+            f::cmul_add(&s[2], &c.diag[2], &sum),
+            f::cmul_add(&s[3], &c.diag[3], &sum),
+        ];
     }
     for r in half + ROUNDS_P..ROUNDS_F + ROUNDS_P {
         full(s, &c.rc[r], r + 1 == ROUNDS_F + ROUNDS_P);
