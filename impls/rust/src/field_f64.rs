@@ -389,9 +389,10 @@ fn correct(l: &Pair) -> Pair {
 /// Limb-wise sum (no carries).
 #[inline(always)]
 pub fn add(a: &Pair, b: &Pair) -> Pair {
-    let mut r = *a;
+    // Built fresh rather than from a copy of `a`: LLVM emits the copy as `memory.copy`, a call in V8.
+    let mut r = [F2::ZERO; N];
     unroll!(k in 0..11 => {
-        r[k] = r[k].add(b[k]);
+        r[k] = a[k].add(b[k]);
     });
     r
 }

@@ -191,8 +191,29 @@ fn external_pair(s: &mut [Pair; T], reduced: bool) {
     let e = f::add(&f::add(&b4, &b4), &d);
     let a4 = f::add(&a, &a);
     let g = f::add(&f::add(&a4, &a4), &c);
-    let out = [f::add(&d, &g), g, f::add(&c, &e), e];
-    *s = if reduced { out.map(|x| f::reduce(&x)) } else { out.map(|x| f::norm(&x)) };
+    // Each output straight into its place (a temporary array would be copied with `memory.copy`).
+    let fix = |x: &Pair| if reduced { f::reduce(x) } else { f::norm(x) };
+    s[0] = fix(&f::add(&d, &g));
+    s[1] = fix(&g);
+    s[2] = fix(&f::add(&c, &e));
+    s[3] = fix(&e);
+}
+
+/// A partial round of two states, one per lane, from `src` into `dst`: `x = src_0 + rc`, then
+/// `dst_i = D_i·y_i + Σ` with `y = (x⁵, src_1, src_2, src_3)` and `Σ = Σ y_i`. Σ is left unreduced
+/// (limbs below 2^26, value below 50p: the state comes normalized out of `M_E` or reduced out of
+/// the previous partial round) and added before each product's own reduction (`cmul_add`).
+#[inline(always)]
+fn partial_round(src: &[Pair; T], dst: &mut [Pair; T], rc: &Pair, c: &Consts) {
+    let x = f::add(&src[0], rc);
+    let x2 = f::sqr(&x);
+    let x4 = f::sqr(&x2);
+    let x5 = f::mul(&x4, &x);
+    let sum = f::add(&f::add(&x5, &src[1]), &f::add(&src[2], &src[3]));
+    dst[0] = f::cmul_add(&x5, &c.diag[0], &sum);
+    dst[1] = f::cmul_add(&src[1], &c.diag[1], &sum);
+    dst[2] = f::cmul_add(&src[2], &c.diag[2], &sum);
+    dst[3] = f::cmul_add(&src[3], &c.diag[3], &sum);
 }
 
 /// The permutation of two states at once, one per lane, in Montgomery form. In: limbs of at most
@@ -200,34 +221,33 @@ fn external_pair(s: &mut [Pair; T], reduced: bool) {
 fn permute_pair(s: &mut [Pair; T], c: &Consts) {
     external_pair(s, false);
     let full = |s: &mut [Pair; T], rc: &[Pair; T], last: bool| {
-        for i in 0..T {
+        // The S-boxes' results go to a fresh local (into `s`, LLVM would copy each).
+        let sbox = |i: usize| {
             let x = f::add(&s[i], &rc[i]);
             let x2 = f::sqr(&x);
             let x4 = f::sqr(&x2);
-            s[i] = f::mul(&x4, &x);
-        }
-        external_pair(s, last);
+            f::mul(&x4, &x)
+        };
+        let mut y = [sbox(0), sbox(1), sbox(2), sbox(3)];
+        external_pair(&mut y, last);
+        *s = y;
     };
     let half = ROUNDS_F / 2;
     for r in 0..half {
         full(s, &c.rc[r], false);
     }
-    for r in half..half + ROUNDS_P {
-        let x = f::add(&s[0], &c.rc[r][0]);
-        let x2 = f::sqr(&x);
-        let x4 = f::sqr(&x2);
-        let x5 = f::mul(&x4, &x);
-        // `D_i·s_i + Σ` with Σ unreduced (limbs below 2^26, value below 50p: the state comes
-        // normalized out of `M_E` or reduced out of the previous partial round), added before
-        // each product's own reduction.
-        let sum = f::add(&f::add(&x5, &s[1]), &f::add(&s[2], &s[3]));
-        *s = [
-            f::cmul_add(&x5, &c.diag[0], &sum),
-            f::cmul_add(&s[1], &c.diag[1], &sum),
-            f::cmul_add(&s[2], &c.diag[2], &sum),
-            f::cmul_add(&s[3], &c.diag[3], &sum),
-        ];
+    // Partial rounds two at a time, from `s` into `u` and back: every product lands in its
+    // final place (a round in place would copy its four results into the state, and each copy is
+    // a `memory.copy` call in V8).
+    // Both are fresh locals: into `s` itself (whose address the full rounds have seen) LLVM
+    // would still copy.
+    const { assert!(ROUNDS_P % 2 == 0) };
+    let (mut a, mut b) = (*s, *s);
+    for r in (half..half + ROUNDS_P).step_by(2) {
+        partial_round(&a, &mut b, &c.rc[r][0], c);
+        partial_round(&b, &mut a, &c.rc[r + 1][0], c);
     }
+    *s = a;
     for r in half + ROUNDS_P..ROUNDS_F + ROUNDS_P {
         full(s, &c.rc[r], r + 1 == ROUNDS_F + ROUNDS_P);
     }
