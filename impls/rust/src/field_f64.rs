@@ -37,7 +37,10 @@
 //! Shape of the code (measured in V8, Node 20): loops are unrolled with constant indices so the
 //! arrays live in wasm locals; `mul`, `sqr` and `cmul` are separate functions (inlining them into
 //! the permutation made it a third slower: code size); `mul`/`sqr` end with one sequential carry
-//! pass, `reduce` with two parallel ones (each measured faster in its place).
+//! pass, `reduce` with two parallel ones (each measured faster in its place). The S-box `pow5` is
+//! one function (two squares and a product: fewer calls, no intermediate through memory, ~3%
+//! faster). Results are built fresh, not from a copy of an input: LLVM emits such a copy of a
+//! pair (176 bytes) as `memory.copy`, which V8 runs as a call.
 
 use crate::field::{Fr, MODULUS};
 use crate::uint::U256;
@@ -273,6 +276,22 @@ fn round24(t: F2) -> F2 {
 /// next row's products are merged into the current row's shift.
 #[inline(never)]
 pub fn mul(a: &Pair, b: &Pair) -> Pair {
+    mul_body(a, b)
+}
+
+/// The S-box in Montgomery form (`v⁵·2^-1056` for limbs of value `v`, i.e. `(aR)⁵/R⁴ = a⁵R`):
+/// two squares and a product in one function (one call instead of three, the intermediates never
+/// leave it: ~3% less CPU per permutation in V8 than calling `sqr`, `sqr`, `mul`). Input as for
+/// `mul` (limbs `<= 1.5·2^24 + 256`, value below `25p`); output normalized, `|v| < p`.
+#[inline(never)]
+pub fn pow5(x: &Pair) -> Pair {
+    let x2 = sqr_body(x);
+    let x4 = sqr_body(&x2);
+    mul_body(&x4, x)
+}
+
+#[inline(always)]
+fn mul_body(a: &Pair, b: &Pair) -> Pair {
     let mut s = [F2::ZERO; N];
     unroll!(j in 0..11 => {
         s[j] = a[0].mul(b[j]);
@@ -304,6 +323,11 @@ pub fn mul(a: &Pair, b: &Pair) -> Pair {
 /// (row `u` adds `a_u²` and `2a_u·a_v` for `v > u`: 66 products instead of 121).
 #[inline(never)]
 pub fn sqr(a: &Pair) -> Pair {
+    sqr_body(a)
+}
+
+#[inline(always)]
+fn sqr_body(a: &Pair) -> Pair {
     let mut s = [F2::ZERO; N];
     let d0 = a[0].add(a[0]);
     s[0] = a[0].mul(a[0]);
@@ -703,6 +727,10 @@ mod tests {
             assert_eq!(value(&x), a * a * r);
             assert_eq!(value(&y), c * c * r);
             assert_normalized(&y, P_TOP);
+            let [x, y] = unpair(&pow5(&pair(&ma, &mc)));
+            assert_eq!(value(&x), a.pow5() * r);
+            assert_eq!(value(&y), c.pow5() * r);
+            assert_normalized(&x, P_TOP);
             // constant multiplication (plain, not Montgomery: c·x)
             let t = Table::new(&b);
             let [x, y] = unpair(&cmul(&pair(&limbs(&a), &limbs(&c)), &t));
@@ -734,6 +762,11 @@ mod tests {
             let [x, y] = unpair(&sqr(&pair(&a, &b)));
             assert_eq!(value(&x), value(&a) * value(&a) * rinv);
             assert_eq!(value(&y), value(&b) * value(&b) * rinv);
+            // x⁵ in Montgomery form: (xR)⁵/R⁴, so the raw limbs' value v gives v⁵·R^-4
+            let [x, y] = unpair(&pow5(&pair(&a, &b)));
+            assert_eq!(value(&x), value(&a).pow5() * rinv * rinv * rinv * rinv);
+            assert_eq!(value(&y), value(&b).pow5() * rinv * rinv * rinv * rinv);
+            assert_normalized(&x, P_TOP);
 
             let big = extreme(&mut rng, 33554432.0, pattern);
             let mut big = big;
