@@ -2,17 +2,22 @@
 //! wasm32 selects. Compiled and tested on every target (it must equal `permute_u64` bit for bit).
 //!
 //! Two ways to fill the two lanes of a vector:
-//! - `permute` (one state, used by the STF through `poseidon2::permute`): the lanes hold two
-//!   elements of the same state, `(s0, s1)` and `(s2, s3)`. A full round is 6 vector products; a
-//!   partial round packs its 7 products (plus `D0·x`, which takes `D0·x^5 = x^4·(D0·x)` off the
-//!   critical path) into 4: `(x², D0·x)`, `(x⁴, D1·s1)`, `(x⁵, D0·x⁵)`, `(D2·s2, D3·s3)`.
-//! - `hash_many_bytes` (the `poseidon2-hash-many` hook): the lanes hold two independent tuples,
+//! - `permute` (one state, used through `poseidon2::permute` for the few hashes that have no
+//!   partner: header hashes, the sponge's last duplexes): the lanes hold two elements of the same
+//!   state, `(s0, s1)` and `(s2, s3)`. A full round is 6 vector products; a partial round packs
+//!   its 7 products (plus `D0·x`, which takes `D0·x^5 = x^4·(D0·x)` off the critical path) into 4:
+//!   `(x², D0·x)`, `(x⁴, D1·s1)`, `(x⁵, D0·x⁵)`, `(D2·s2, D3·s3)`.
+//! - `permute_pair` (`hash_many_bytes`, the `poseidon2-hash-many` hook, and `hash_tuples` /
+//!   `hash_tuples_beside`, which the trees hash through): the lanes hold two independent states,
 //!   so every operation is full width and no lane shuffles are needed; the partial rounds multiply
-//!   by the diagonal through tables (`field_f64::cmul`, about half a Montgomery product).
+//!   by the diagonal through tables (`field_f64::cmul_add`, about half a Montgomery product). The
+//!   two states are two tuples, or a tuple and a step of a `PermutationChain` (the blob sponge),
+//!   whose steps would otherwise run alone on the slower one-state path.
 //!
 //! `D_i` here are the multipliers `diag[i]` of `poseidon2` (the spec's `D_i - 1`): a partial round
-//! sets `s_i = D_i·s_i + Σ`. The state stays in Montgomery form (`·2^264`) for the whole permutation; conversions happen once
-//! per permutation (`permute`) or once per absorbed element and output (`hash_many_bytes`).
+//! sets `s_i = D_i·s_i + Σ`. The state stays in Montgomery form (`·2^264`) for the whole
+//! permutation; conversions happen once per permutation (`permute`, a chain's step) or once per
+//! absorbed element and output (`hash_many_bytes`, `hash_tuples`).
 
 use crate::field::Fr;
 use crate::field_f64::{self as f, Pair, Table, F2, N};
@@ -212,9 +217,7 @@ fn permute_pair(s: &mut [Pair; T], c: &Consts) {
     external_pair(s, false);
     let full = |s: &mut [Pair; T], rc: &[Pair; T], last: bool| {
         // The S-boxes' results go to a fresh local (into `s`, LLVM would copy each).
-        let sbox = |i: usize| {
-            f::pow5(&f::add(&s[i], &rc[i]))
-        };
+        let sbox = |i: usize| f::pow5(&f::add(&s[i], &rc[i]));
         let mut y = [sbox(0), sbox(1), sbox(2), sbox(3)];
         external_pair(&mut y, last);
         *s = y;
@@ -223,11 +226,10 @@ fn permute_pair(s: &mut [Pair; T], c: &Consts) {
     for r in 0..half {
         full(s, &c.rc[r], false);
     }
-    // Partial rounds two at a time, from `s` into `u` and back: every product lands in its
-    // final place (a round in place would copy its four results into the state, and each copy is
-    // a `memory.copy` call in V8).
-    // Both are fresh locals: into `s` itself (whose address the full rounds have seen) LLVM
-    // would still copy.
+    // Partial rounds two at a time, from `a` into `b` and back: every product lands in its final
+    // place (a round in place would copy its four results into the state, and each copy is a
+    // `memory.copy` call in V8). Both are fresh locals: into `s` itself (whose address the full
+    // rounds have seen) LLVM would still copy.
     const { assert!(ROUNDS_P % 2 == 0) };
     let (mut a, mut b) = (*s, *s);
     for r in (half..half + ROUNDS_P).step_by(2) {
