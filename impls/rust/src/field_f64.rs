@@ -23,7 +23,8 @@
 //! - `cmul` (by a constant, through its table of `c·2^(24k) mod p`): a column is 11 products of
 //!   at most `X·2^23`, and the quotient correction adds at most as much again, so input limbs
 //!   `|x_k| <= X = 2^25` are exact whatever the input's *value*. Output normalized, `|v| <=
-//!   p/2·(1 + 2^-19)`.
+//!   p/2·(1 + 2^-19)`. `cmul_add` adds a small term (limbs `<= 2^26`, value `<= 2^10·p`) before
+//!   the correction, within the same bounds.
 //! - `reduce`: subtracts `round(v/p)·p` (the quotient estimated in `f64` from the top three limbs;
 //!   its error is below 2^-19) and normalizes; exact while `max|x_k| + 2^23·|v|/p < 2^52`.
 //! - `norm`/`norm2`: carry passes; `round(t)` is `(t + 1.5·2^76) - 1.5·2^76`, exact for `|t| < 2^75`.
@@ -36,7 +37,10 @@
 //! Shape of the code (measured in V8, Node 20): loops are unrolled with constant indices so the
 //! arrays live in wasm locals; `mul`, `sqr` and `cmul` are separate functions (inlining them into
 //! the permutation made it a third slower: code size); `mul`/`sqr` end with one sequential carry
-//! pass, `reduce` with two parallel ones (each measured faster in its place).
+//! pass, `reduce` with two parallel ones (each measured faster in its place). The S-box `pow5` is
+//! one function (two squares and a product: fewer calls, no intermediate through memory, ~3%
+//! faster). Results are built fresh, not from a copy of an input: LLVM emits such a copy of a
+//! pair (176 bytes) as `memory.copy`, which V8 runs as a call.
 
 use crate::field::{Fr, MODULUS};
 use crate::uint::U256;
@@ -50,6 +54,7 @@ macro_rules! unroll {
     ($i:ident in 0..10 => $body:block) => { unroll!(@each $i, $body, 0 1 2 3 4 5 6 7 8 9) };
     ($i:ident in 0..11 => $body:block) => { unroll!(@each $i, $body, 0 1 2 3 4 5 6 7 8 9 10) };
     ($i:ident in 1..11 => $body:block) => { unroll!(@each $i, $body, 1 2 3 4 5 6 7 8 9 10) };
+    ($i:ident in 2..11 => $body:block) => { unroll!(@each $i, $body, 2 3 4 5 6 7 8 9 10) };
     (@each $i:ident, $body:block, $($k:literal)*) => {
         $(
             {
@@ -272,6 +277,22 @@ fn round24(t: F2) -> F2 {
 /// next row's products are merged into the current row's shift.
 #[inline(never)]
 pub fn mul(a: &Pair, b: &Pair) -> Pair {
+    mul_body(a, b)
+}
+
+/// The S-box in Montgomery form (`v⁵·2^-1056` for limbs of value `v`, i.e. `(aR)⁵/R⁴ = a⁵R`):
+/// two squares and a product in one function (one call instead of three, the intermediates never
+/// leave it: ~3% less CPU per permutation in V8 than calling `sqr`, `sqr`, `mul`). Input as for
+/// `mul` (limbs `<= 1.5·2^24 + 256`, value below `25p`); output normalized, `|v| < p`.
+#[inline(never)]
+pub fn pow5(x: &Pair) -> Pair {
+    let x2 = sqr_body(x);
+    let x4 = sqr_body(&x2);
+    mul_body(&x4, x)
+}
+
+#[inline(always)]
+fn mul_body(a: &Pair, b: &Pair) -> Pair {
     let mut s = [F2::ZERO; N];
     unroll!(j in 0..11 => {
         s[j] = a[0].mul(b[j]);
@@ -303,6 +324,11 @@ pub fn mul(a: &Pair, b: &Pair) -> Pair {
 /// (row `u` adds `a_u²` and `2a_u·a_v` for `v > u`: 66 products instead of 121).
 #[inline(never)]
 pub fn sqr(a: &Pair) -> Pair {
+    sqr_body(a)
+}
+
+#[inline(always)]
+fn sqr_body(a: &Pair) -> Pair {
     let mut s = [F2::ZERO; N];
     let d0 = a[0].add(a[0]);
     s[0] = a[0].mul(a[0]);
@@ -388,9 +414,10 @@ fn correct(l: &Pair) -> Pair {
 /// Limb-wise sum (no carries).
 #[inline(always)]
 pub fn add(a: &Pair, b: &Pair) -> Pair {
-    let mut r = *a;
+    // Built fresh rather than from a copy of `a`: LLVM emits the copy as `memory.copy`, a call in V8.
+    let mut r = [F2::ZERO; N];
     unroll!(k in 0..11 => {
-        r[k] = r[k].add(b[k]);
+        r[k] = a[k].add(b[k]);
     });
     r
 }
@@ -440,18 +467,36 @@ pub fn cmul(x: &Pair, t: &Table) -> Pair {
     reduce(&cmul_columns(x, t))
 }
 
+/// `c·x + y (mod p)`: `cmul` with `y` added before the quotient correction (one reduction for
+/// both; Poseidon2's partial round `s_i·D_i + Σ`). `x` as for `cmul`; `y` with limbs `|y_k| <=
+/// 2^26` and `|y| <= 2^10·p`, which moves the columns and the quotient by less than a 2^-25
+/// fraction of their `cmul` bounds. Output as `cmul`'s.
+#[inline(never)]
+pub fn cmul_add(x: &Pair, t: &Table, y: &Pair) -> Pair {
+    reduce(&add(&cmul_columns(x, t), y))
+}
+
 #[inline(always)]
 fn cmul_columns(x: &Pair, t: &Table) -> Pair {
     let tp = t.0.as_ptr() as *const F2;
     let mut r = [F2::ZERO; N];
+    // Each column sums its even and odd rows separately: two chains of additions half as long
+    // (~2% less CPU per permutation in V8); the sums are exact in any order.
     unroll!(j in 0..11 => {
-        let mut acc = x[0].mul(load(tp.wrapping_add(j)));
-        unroll!(k in 1..11 => {
-            acc = acc.add(x[k].mul(load(tp.wrapping_add(k * N + j))));
+        let mut even = x[0].mul(load(tp.wrapping_add(j)));
+        let mut odd = x[1].mul(load(tp.wrapping_add(N + j)));
+        unroll!(k in 2..11 => {
+            let term = x[k].mul(load(tp.wrapping_add(k * N + j)));
+            if k % 2 == 0 {
+                even = even.add(term);
+            } else {
+                odd = odd.add(term);
+            }
             if k % 4 == 3 {
-                ordering_point(acc);
+                ordering_point(odd);
             }
         });
+        let acc = even.add(odd);
         r[j] = acc;
         ordering_point(acc);
     });
@@ -692,6 +737,10 @@ mod tests {
             assert_eq!(value(&x), a * a * r);
             assert_eq!(value(&y), c * c * r);
             assert_normalized(&y, P_TOP);
+            let [x, y] = unpair(&pow5(&pair(&ma, &mc)));
+            assert_eq!(value(&x), a.pow5() * r);
+            assert_eq!(value(&y), c.pow5() * r);
+            assert_normalized(&x, P_TOP);
             // constant multiplication (plain, not Montgomery: c·x)
             let t = Table::new(&b);
             let [x, y] = unpair(&cmul(&pair(&limbs(&a), &limbs(&c)), &t));
@@ -699,6 +748,10 @@ mod tests {
             assert_eq!(value(&y), c * b);
             assert_normalized(&x, HALF_P_TOP);
             assert_eq!(to_canonical(&x), (a * b).to_canonical());
+            let [x, y] = unpair(&cmul_add(&pair(&limbs(&a), &limbs(&c)), &t, &pair(&limbs(&d), &limbs(&a))));
+            assert_eq!(value(&x), a * b + d);
+            assert_eq!(value(&y), c * b + a);
+            assert_normalized(&y, HALF_P_TOP);
         }
     }
 
@@ -719,6 +772,11 @@ mod tests {
             let [x, y] = unpair(&sqr(&pair(&a, &b)));
             assert_eq!(value(&x), value(&a) * value(&a) * rinv);
             assert_eq!(value(&y), value(&b) * value(&b) * rinv);
+            // x⁵ in Montgomery form: (xR)⁵/R⁴, so the raw limbs' value v gives v⁵·R^-4
+            let [x, y] = unpair(&pow5(&pair(&a, &b)));
+            assert_eq!(value(&x), value(&a).pow5() * rinv * rinv * rinv * rinv);
+            assert_eq!(value(&y), value(&b).pow5() * rinv * rinv * rinv * rinv);
+            assert_normalized(&x, P_TOP);
 
             let big = extreme(&mut rng, 33554432.0, pattern);
             let mut big = big;
@@ -726,6 +784,12 @@ mod tests {
             let k = Fr::from_canonical(&[rng.next(), rng.next(), rng.next(), rng.next() >> 3]).unwrap();
             let [x, _] = unpair(&cmul(&pair(&big, &big), &Table::new(&k)));
             assert_eq!(value(&x), value(&big) * k);
+            assert_normalized(&x, HALF_P_TOP);
+            // cmul_add: the same x with an addend at its bounds (limbs 2^26, value about 2^10·p)
+            let mut y = extreme(&mut rng, 67108864.0, pattern / 3);
+            y[N - 1] = 16777216.0 * if pattern % 3 == 0 { 1.0 } else { -1.0 };
+            let [x, _] = unpair(&cmul_add(&pair(&big, &big), &Table::new(&k), &pair(&y, &y)));
+            assert_eq!(value(&x), value(&big) * k + value(&y));
             assert_normalized(&x, HALF_P_TOP);
 
             let mut wide = extreme(&mut rng, 2.0f64.powi(48), pattern);

@@ -6,7 +6,7 @@
 //! whose lexicographic order is the integer order.
 
 use crate::field::Fr;
-use crate::poseidon2::{hash, hash_tuples};
+use crate::poseidon2::{hash_tuples_beside, NoChain, PermutationChain};
 use crate::tree::{MerkleTree, Snapshot, TreeFull};
 use std::collections::BTreeMap;
 
@@ -96,17 +96,11 @@ impl IndexedTree {
             leaf.next_key = next.key;
             leaf.next_index = w[1];
         }
-        let node_values: Vec<Fr> = t.leaves.iter().map(|l| t.node_value(l)).collect();
-        t.nodes.append(&node_values).map_err(|_| "tree full".to_string())?;
+        // Node values 0 for now; the keys' leaf hashes are computed in one batch (two per
+        // permutation on wasm32) before the root is first needed, like any changed leaf's.
+        t.nodes.append(&vec![Fr::ZERO; t.leaves.len()]).map_err(|_| "tree full".to_string())?;
+        t.stale = (0..t.leaves.len() as u64).filter(|&pos| t.leaves[pos as usize].is_some()).collect();
         Ok(t)
-    }
-
-    fn node_value(&self, leaf: &Option<Leaf>) -> Fr {
-        match (leaf, self.kind) {
-            (None, _) => Fr::ZERO,
-            (Some(l), Kind::Nullifier) => hash(&[l.key, l.next_key, Fr::from_u64(l.next_index)]),
-            (Some(l), Kind::PublicData) => hash(&[l.key, l.value, l.next_key, Fr::from_u64(l.next_index)]),
-        }
     }
 
     pub fn len(&self) -> u64 {
@@ -126,8 +120,19 @@ impl IndexedTree {
         self.nodes.snapshot()
     }
 
+    /// Hashes the changed leaves and the nodes above them, advancing `chain` in the hashing's
+    /// spare lanes (`poseidon2::hash_tuples_beside`).
+    pub fn flush_beside(&mut self, chain: &mut dyn PermutationChain) {
+        self.hash_stale_leaves_beside(chain);
+        self.nodes.flush_beside(chain);
+    }
+
     /// Computes the node values of the changed leaves, all in one batch.
     fn hash_stale_leaves(&mut self) {
+        self.hash_stale_leaves_beside(&mut NoChain)
+    }
+
+    fn hash_stale_leaves_beside(&mut self, chain: &mut dyn PermutationChain) {
         if self.stale.is_empty() {
             return;
         }
@@ -147,7 +152,7 @@ impl IndexedTree {
             }
         }
         let mut hashes = Vec::with_capacity(stale.len());
-        hash_tuples(&inputs, arity, &mut hashes);
+        hash_tuples_beside(&inputs, arity, &mut hashes, chain);
         for (&pos, &h) in stale.iter().zip(&hashes) {
             self.nodes.set(pos, h);
         }

@@ -141,8 +141,40 @@ pub fn hash_u64_pair(l: Fr, r: Fr) -> Fr {
 /// `hash` of consecutive `arity`-tuples of `inputs`, appended to `out` in order. On wasm32 two
 /// tuples share each permutation (one per vector lane); elsewhere it is `hash` tuple by tuple.
 pub fn hash_tuples(inputs: &[Fr], arity: usize, out: &mut Vec<Fr>) {
+    hash_tuples_beside(inputs, arity, out, &mut NoChain)
+}
+
+/// A sequential chain of permutations (a sponge's pending duplexes) that `hash_tuples_beside`
+/// may advance in vector lanes the tuples would leave idle or share with each other. The chain
+/// runs one permutation at a time: every state `next_state` hands out comes back permuted through
+/// `finish` before `next_state` is called again.
+pub trait PermutationChain {
+    /// The next state to permute, or `None` if no permutation is ready now.
+    fn next_state(&mut self) -> Option<[Fr; T]>;
+    /// The permutation of the state the last `next_state` returned.
+    fn finish(&mut self, permuted: [Fr; T]);
+}
+
+/// The chain with nothing to run.
+pub struct NoChain;
+
+impl PermutationChain for NoChain {
+    fn next_state(&mut self) -> Option<[Fr; T]> {
+        None
+    }
+    fn finish(&mut self, _: [Fr; T]) {
+        unreachable!("NoChain hands out no state")
+    }
+}
+
+/// `hash_tuples`, advancing `chain` on the way where that is cheaper than running it alone: on
+/// wasm32 a permutation then carries one tuple in one lane and a step of the chain in the other
+/// (a lone permutation of the chain costs more than a lane: `poseidon2_f64::permute` packs one
+/// state into the two lanes less densely). Elsewhere the chain is left as it is. Either way the
+/// tuples' hashes and the chain's states are those of `hash` and `permute`, bit for bit.
+pub fn hash_tuples_beside(inputs: &[Fr], arity: usize, out: &mut Vec<Fr>, chain: &mut dyn PermutationChain) {
     if USES_F64 {
-        crate::poseidon2_f64::hash_tuples(inputs, arity, out)
+        crate::poseidon2_f64::hash_tuples_beside(inputs, arity, out, chain)
     } else {
         out.extend(inputs.chunks_exact(arity).map(hash))
     }

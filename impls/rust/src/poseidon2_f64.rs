@@ -2,22 +2,27 @@
 //! wasm32 selects. Compiled and tested on every target (it must equal `permute_u64` bit for bit).
 //!
 //! Two ways to fill the two lanes of a vector:
-//! - `permute` (one state, used by the STF through `poseidon2::permute`): the lanes hold two
-//!   elements of the same state, `(s0, s1)` and `(s2, s3)`. A full round is 6 vector products; a
-//!   partial round packs its 7 products (plus `D0·x`, which takes `D0·x^5 = x^4·(D0·x)` off the
-//!   critical path) into 4: `(x², D0·x)`, `(x⁴, D1·s1)`, `(x⁵, D0·x⁵)`, `(D2·s2, D3·s3)`.
-//! - `hash_many_bytes` (the `poseidon2-hash-many` hook): the lanes hold two independent tuples,
+//! - `permute` (one state, used through `poseidon2::permute` for the few hashes that have no
+//!   partner: header hashes, the sponge's last duplexes): the lanes hold two elements of the same
+//!   state, `(s0, s1)` and `(s2, s3)`. A full round is 6 vector products; a partial round packs
+//!   its 7 products (plus `D0·x`, which takes `D0·x^5 = x^4·(D0·x)` off the critical path) into 4:
+//!   `(x², D0·x)`, `(x⁴, D1·s1)`, `(x⁵, D0·x⁵)`, `(D2·s2, D3·s3)`.
+//! - `permute_pair` (`hash_many_bytes`, the `poseidon2-hash-many` hook, and `hash_tuples` /
+//!   `hash_tuples_beside`, which the trees hash through): the lanes hold two independent states,
 //!   so every operation is full width and no lane shuffles are needed; the partial rounds multiply
-//!   by the diagonal through tables (`field_f64::cmul`, about half a Montgomery product).
+//!   by the diagonal through tables (`field_f64::cmul_add`, about half a Montgomery product). The
+//!   two states are two tuples, or a tuple and a step of a `PermutationChain` (the blob sponge),
+//!   whose steps would otherwise run alone on the slower one-state path.
 //!
 //! `D_i` here are the multipliers `diag[i]` of `poseidon2` (the spec's `D_i - 1`): a partial round
-//! sets `s_i = D_i·s_i + Σ`. The state stays in Montgomery form (`·2^264`) for the whole permutation; conversions happen once
-//! per permutation (`permute`) or once per absorbed element and output (`hash_many_bytes`).
+//! sets `s_i = D_i·s_i + Σ`. The state stays in Montgomery form (`·2^264`) for the whole
+//! permutation; conversions happen once per permutation (`permute`, a chain's step) or once per
+//! absorbed element and output (`hash_many_bytes`, `hash_tuples`).
 
 use crate::field::Fr;
 use crate::field_f64::{self as f, Pair, Table, F2, N};
 use crate::grain::{ROUNDS_F, ROUNDS_P, T};
-use crate::poseidon2::{constants, tuple_count, HashManyError};
+use crate::poseidon2::{constants, tuple_count, HashManyError, PermutationChain};
 use crate::uint;
 use core::ops::Add;
 use std::sync::OnceLock;
@@ -100,22 +105,15 @@ fn consts() -> &'static Consts {
     })
 }
 
+// Both build their result fresh: from a copy of `a`, LLVM may emit `memory.copy` (a call in V8).
 #[inline(always)]
 fn map1(a: &Pair, g: impl Fn(F2) -> F2) -> Pair {
-    let mut r = *a;
-    for v in r.iter_mut() {
-        *v = g(*v);
-    }
-    r
+    core::array::from_fn(|k| g(a[k]))
 }
 
 #[inline(always)]
 fn map2(a: &Pair, b: &Pair, g: impl Fn(F2, F2) -> F2) -> Pair {
-    let mut r = *a;
-    for (v, w) in r.iter_mut().zip(b) {
-        *v = g(*v, *w);
-    }
-    r
+    core::array::from_fn(|k| g(a[k], b[k]))
 }
 
 // ---- one state, lanes (s0, s1) and (s2, s3) -----------------------------------------------------
@@ -191,8 +189,26 @@ fn external_pair(s: &mut [Pair; T], reduced: bool) {
     let e = f::add(&f::add(&b4, &b4), &d);
     let a4 = f::add(&a, &a);
     let g = f::add(&f::add(&a4, &a4), &c);
-    let out = [f::add(&d, &g), g, f::add(&c, &e), e];
-    *s = if reduced { out.map(|x| f::reduce(&x)) } else { out.map(|x| f::norm(&x)) };
+    // Each output straight into its place (a temporary array would be copied with `memory.copy`).
+    let fix = |x: &Pair| if reduced { f::reduce(x) } else { f::norm(x) };
+    s[0] = fix(&f::add(&d, &g));
+    s[1] = fix(&g);
+    s[2] = fix(&f::add(&c, &e));
+    s[3] = fix(&e);
+}
+
+/// A partial round of two states, one per lane, from `src` into `dst`: `x = src_0 + rc`, then
+/// `dst_i = D_i·y_i + Σ` with `y = (x⁵, src_1, src_2, src_3)` and `Σ = Σ y_i`. Σ is left unreduced
+/// (limbs below 2^26, value below 50p: the state comes normalized out of `M_E` or reduced out of
+/// the previous partial round) and added before each product's own reduction (`cmul_add`).
+#[inline(always)]
+fn partial_round(src: &[Pair; T], dst: &mut [Pair; T], rc: &Pair, c: &Consts) {
+    let x5 = f::pow5(&f::add(&src[0], rc));
+    let sum = f::add(&f::add(&x5, &src[1]), &f::add(&src[2], &src[3]));
+    dst[0] = f::cmul_add(&x5, &c.diag[0], &sum);
+    dst[1] = f::cmul_add(&src[1], &c.diag[1], &sum);
+    dst[2] = f::cmul_add(&src[2], &c.diag[2], &sum);
+    dst[3] = f::cmul_add(&src[3], &c.diag[3], &sum);
 }
 
 /// The permutation of two states at once, one per lane, in Montgomery form. In: limbs of at most
@@ -200,30 +216,27 @@ fn external_pair(s: &mut [Pair; T], reduced: bool) {
 fn permute_pair(s: &mut [Pair; T], c: &Consts) {
     external_pair(s, false);
     let full = |s: &mut [Pair; T], rc: &[Pair; T], last: bool| {
-        for i in 0..T {
-            let x = f::add(&s[i], &rc[i]);
-            let x2 = f::sqr(&x);
-            let x4 = f::sqr(&x2);
-            s[i] = f::mul(&x4, &x);
-        }
-        external_pair(s, last);
+        // The S-boxes' results go to a fresh local (into `s`, LLVM would copy each).
+        let sbox = |i: usize| f::pow5(&f::add(&s[i], &rc[i]));
+        let mut y = [sbox(0), sbox(1), sbox(2), sbox(3)];
+        external_pair(&mut y, last);
+        *s = y;
     };
     let half = ROUNDS_F / 2;
     for r in 0..half {
         full(s, &c.rc[r], false);
     }
-    for r in half..half + ROUNDS_P {
-        let x = f::add(&s[0], &c.rc[r][0]);
-        let x2 = f::sqr(&x);
-        let x4 = f::sqr(&x2);
-        let x5 = f::mul(&x4, &x);
-        let t1 = f::cmul(&s[1], &c.diag[1]);
-        let t2 = f::cmul(&s[2], &c.diag[2]);
-        let t3 = f::cmul(&s[3], &c.diag[3]);
-        let t0 = f::cmul(&x5, &c.diag[0]);
-        let sum = f::reduce(&f::add(&f::add(&x5, &s[1]), &f::add(&s[2], &s[3])));
-        *s = [f::add(&t0, &sum), f::add(&t1, &sum), f::add(&t2, &sum), f::add(&t3, &sum)];
+    // Partial rounds two at a time, from `a` into `b` and back: every product lands in its final
+    // place (a round in place would copy its four results into the state, and each copy is a
+    // `memory.copy` call in V8). Both are fresh locals: into `s` itself (whose address the full
+    // rounds have seen) LLVM would still copy.
+    const { assert!(ROUNDS_P % 2 == 0) };
+    let (mut a, mut b) = (*s, *s);
+    for r in (half..half + ROUNDS_P).step_by(2) {
+        partial_round(&a, &mut b, &c.rc[r][0], c);
+        partial_round(&b, &mut a, &c.rc[r + 1][0], c);
     }
+    *s = a;
     for r in half + ROUNDS_P..ROUNDS_F + ROUNDS_P {
         full(s, &c.rc[r], r + 1 == ROUNDS_F + ROUNDS_P);
     }
@@ -271,6 +284,21 @@ pub fn hash_many_bytes(inputs: &[u8], arity: usize) -> Result<Vec<u8>, HashManyE
 /// tuples per permutation, one per lane (the Merkle trees hash a level's dirty nodes, the indexed
 /// trees their changed leaves through this).
 pub fn hash_tuples(inputs: &[Fr], arity: usize, out: &mut Vec<Fr>) {
+    hash_tuples_beside(inputs, arity, out, &mut crate::poseidon2::NoChain)
+}
+
+/// What the second lane carries while a tuple runs in the first.
+enum Lane1<'a> {
+    /// Another tuple (the usual case: two tuples per permutation).
+    Tuple(&'a [Fr]),
+    /// Steps of the chain, one per permutation, while it has steps ready.
+    Chain,
+}
+
+/// `poseidon2::hash_tuples_beside`: while `chain` has a permutation ready, lane 0 carries a tuple
+/// and lane 1 the chain's state (converted in and out of the lane form at each step, a few
+/// constant products against the ~230 of a permutation); otherwise two tuples share a permutation.
+pub fn hash_tuples_beside(inputs: &[Fr], arity: usize, out: &mut Vec<Fr>, chain: &mut dyn PermutationChain) {
     assert!(arity > 0 && inputs.len() % arity == 0, "hash_tuples: partial tuple");
     let c = consts();
     let iv = if arity == 2 {
@@ -280,22 +308,63 @@ pub fn hash_tuples(inputs: &[Fr], arity: usize, out: &mut Vec<Fr>) {
         f::pair(&d, &d)
     };
     let zero = [F2::ZERO; N];
+    let limbs = |x: &Fr| f::digits(x.mont_limbs());
+    let to_lanes = |x: &Fr, y: &Fr| f::cmul(&f::pair(&limbs(x), &limbs(y)), &c.from_fr);
+    let from_lanes = |x: &Pair| f::unpair(&f::cmul(x, &c.to_fr)).map(|l| Fr::from_mont_limbs(f::to_canonical(&l)));
     let count = inputs.len() / arity;
-    for first in (0..count).step_by(2) {
-        let second = if first + 1 < count { first + 1 } else { first };
-        let (a, b) = (&inputs[first * arity..][..arity], &inputs[second * arity..][..arity]);
+    let mut next = 0;
+    while next < count {
+        let a = &inputs[next * arity..][..arity];
+        next += 1;
+        // The first chunk's chain step decides the lane's use for the whole tuple.
+        let mut step = chain.next_state();
+        let lane1 = if step.is_some() || next == count {
+            Lane1::Chain
+        } else {
+            next += 1;
+            Lane1::Tuple(&inputs[(next - 1) * arity..][..arity])
+        };
         let mut s = [zero, zero, zero, iv];
-        for start in (0..arity).step_by(3) {
-            for lane in start..arity.min(start + 3) {
-                let x = f::cmul(&f::pair(&f::digits(a[lane].mont_limbs()), &f::digits(b[lane].mont_limbs())), &c.from_fr);
-                s[lane - start] = f::add(&s[lane - start], &x);
+        for (chunk, start) in (0..arity).step_by(3).enumerate() {
+            let width = arity.min(start + 3) - start;
+            match lane1 {
+                Lane1::Tuple(b) => {
+                    for i in 0..width {
+                        s[i] = f::add(&s[i], &to_lanes(&a[start + i], &b[start + i]));
+                    }
+                }
+                Lane1::Chain => {
+                    if chunk > 0 {
+                        step = chain.next_state();
+                    }
+                    match &step {
+                        // Lane 0 absorbs, lane 1 is replaced by the chain's state.
+                        Some(st) => {
+                            for i in 0..T {
+                                let x = to_lanes(if i < width { &a[start + i] } else { &Fr::ZERO }, &st[i]);
+                                s[i] = map2(&f::add(&s[i], &x), &x, F2::blend);
+                            }
+                        }
+                        // Lane 1 idles (its value stays within the bounds of a permuted state).
+                        None => {
+                            for i in 0..width {
+                                s[i] = f::add(&s[i], &to_lanes(&a[start + i], &Fr::ZERO));
+                            }
+                        }
+                    }
+                }
             }
             permute_pair(&mut s, c);
+            if let (Lane1::Chain, Some(_)) = (&lane1, &step) {
+                let [s0, s1] = from_lanes(&map2(&s[0], &s[1], F2::hi));
+                let [s2, s3] = from_lanes(&map2(&s[2], &s[3], F2::hi));
+                chain.finish([s0, s1, s2, s3]);
+            }
         }
-        let [ha, hb] = f::unpair(&f::cmul(&s[0], &c.to_fr));
-        out.push(Fr::from_mont_limbs(f::to_canonical(&ha)));
-        if second != first {
-            out.push(Fr::from_mont_limbs(f::to_canonical(&hb)));
+        let [ha, hb] = from_lanes(&s[0]);
+        out.push(ha);
+        if let Lane1::Tuple(_) = lane1 {
+            out.push(hb);
         }
     }
 }

@@ -7,6 +7,7 @@ use crate::header::{BlockHeader, GlobalVariables, StateReference};
 use crate::indexed_tree::{IndexedTree, Kind};
 use crate::model::{Block, Body, Checkpoint, TxEffect};
 use crate::params::{Params, Profile};
+use crate::poseidon2::PermutationChain;
 use crate::sponge::BlobSponge;
 use crate::tree::{MerkleTree, Snapshot};
 use crate::validate::{self, ChainPosition};
@@ -103,6 +104,15 @@ impl Chain {
         self.last
     }
 
+    /// `state_reference`, hashing the trees with `chain` beside (`poseidon2::hash_tuples_beside`).
+    pub fn state_reference_beside(&mut self, chain: &mut dyn PermutationChain) -> StateReference {
+        self.l1_to_l2.flush_beside(chain);
+        self.note_hash.flush_beside(chain);
+        self.nullifier.flush_beside(chain);
+        self.public_data.flush_beside(chain);
+        self.state_reference()
+    }
+
     pub fn state_reference(&mut self) -> StateReference {
         StateReference {
             l1_to_l2: self.l1_to_l2.snapshot(),
@@ -191,7 +201,14 @@ impl Chain {
                 self.apply_tx(tx)
                     .map_err(|r| Rejection { message: format!("block {b} tx {t}: {}", r.message), ..r })?;
             }
-            let state = self.state_reference();
+            // The txs' blob fields do not depend on the trees: their sponge duplexes run beside the
+            // trees' hashing (in spare vector lanes on wasm32), the block end's after it.
+            let start = blob_fields.len();
+            for tx in &block.txs {
+                blob::encode_tx(tx, &mut blob_fields);
+            }
+            sponge.absorb_all(&blob_fields[start..]);
+            let state = self.state_reference_beside(&mut sponge);
             let end = BlockEnd {
                 timestamp: cp.header.timestamp,
                 block_number: block.block_number,
@@ -208,9 +225,6 @@ impl Chain {
                 l1_to_l2_root: if b == 0 { Some(state.l1_to_l2.root) } else { None },
             };
             let start = blob_fields.len();
-            for tx in &block.txs {
-                blob::encode_tx(tx, &mut blob_fields);
-            }
             blob::encode_block_end(&end, &mut blob_fields);
             sponge.absorb_all(&blob_fields[start..]);
 
@@ -221,7 +235,7 @@ impl Chain {
             let header = BlockHeader {
                 last_archive,
                 state,
-                sponge_blob_hash: sponge.clone().squeeze(),
+                sponge_blob_hash: sponge.squeeze_so_far(),
                 globals: GlobalVariables {
                     chain_id: cp.header.chain_id,
                     version: cp.header.version,

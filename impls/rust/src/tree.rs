@@ -9,7 +9,7 @@
 //! An optional journal records every leaf write so a rejected checkpoint can be undone exactly.
 
 use crate::field::Fr;
-use crate::poseidon2::{hash_pair, hash_tuples};
+use crate::poseidon2::{hash_pair, hash_tuples_beside, NoChain, PermutationChain};
 use std::sync::OnceLock;
 
 /// Highest tree in any profile (note-hash and nullifier trees of `aztec`).
@@ -134,6 +134,11 @@ impl MerkleTree {
 
     /// Recomputes the internal nodes above the dirty leaves, one level at a time.
     fn flush(&mut self) {
+        self.flush_beside(&mut NoChain)
+    }
+
+    /// `flush`, advancing `chain` in the hashing's spare lanes (`poseidon2::hash_tuples_beside`).
+    pub fn flush_beside(&mut self, chain: &mut dyn PermutationChain) {
         if self.dirty.is_empty() {
             return;
         }
@@ -173,7 +178,7 @@ impl MerkleTree {
                 }
             }
             hashes.clear();
-            hash_tuples(&pairs, 2, &mut hashes);
+            hash_tuples_beside(&pairs, 2, &mut hashes, chain);
             for (&j, &h) in targets.iter().zip(&hashes) {
                 nodes[j] = h;
             }
