@@ -210,39 +210,38 @@ bb.destroy();
 if (!args['no-fuzz']) {
   const child = join(root, 'bench/fuzz-cpu-child.ts');
   const tsx = join(root, 'node_modules/.bin/tsx');
-  // Each job runs twice, with `runs` and with 3 x `runs` cases: the difference is the steady-state
-  // cost (worker start-up, module loading and WebAssembly compilation cancel out); the streams of
-  // the same seed begin with the same cases, so the extra cases are fixed work too.
-  const jobs: { profile: 'small' | 'aztec'; runs: number }[] = [{ profile: 'small', runs: 40 }, { profile: 'aztec', runs: 6 }];
-  type Job = { cpuMs: number; checkpoints: number; novel: number };
+  // Each job reports its steady state (bench/fuzz-cpu-child.ts): CPU and checkpoints from the moment
+  // every worker has finished its first cases to the end, so thread start-up, module loading and
+  // WebAssembly compilation are out of the per-checkpoint figure. The whole-run CPU is shown too.
+  const jobs: { profile: 'small' | 'aztec'; runs: number }[] = [{ profile: 'small', runs: 200 }, { profile: 'aztec', runs: 24 }];
+  type Job = { cpuMs: number; checkpoints: number; novel: number; steady: { cpuMs: number; checkpoints: number } | null };
   const fuzzJob = (dir: string, profile: string, runs: number, workers: number): Job =>
     JSON.parse(execFileSync(tsx, [child, dir, profile, String(runs), String(SEED), String(workers)], { cwd: dir, maxBuffer: 1 << 24 }).toString().trim().split('\n').pop()!);
   const rows: Record<string, string>[] = [];
   for (const { profile, runs } of jobs) {
     for (const [tree, dir] of [['this checkout', root], ...(base ? [['previous main', base]] : [])] as [string, string][]) {
-      const marginal: Record<number, number[]> = { 1: [], 2: [] };
-      const startup: Record<number, number[]> = { 1: [], 2: [] };
+      const steady: Record<number, number[]> = { 1: [], 2: [] };
+      const whole: Record<number, number[]> = { 1: [], 2: [] };
       const stored: Record<number, number> = {};
       for (let r = 0; r < RUNS; r++) {
         for (const workers of [1, 2]) {
-          const small = fuzzJob(dir, profile, runs, workers);
-          const large = fuzzJob(dir, profile, 3 * runs, workers);
-          const perCp = (large.cpuMs - small.cpuMs) / (large.checkpoints - small.checkpoints);
-          marginal[workers].push(perCp);
-          startup[workers].push(small.cpuMs - perCp * small.checkpoints);
-          stored[workers] = large.novel;
+          const job = fuzzJob(dir, profile, runs, workers);
+          if (job.steady && job.steady.checkpoints > 0) steady[workers].push(job.steady.cpuMs / job.steady.checkpoints);
+          whole[workers].push(job.cpuMs / job.checkpoints);
+          stored[workers] = job.novel;
         }
       }
+      const f = (xs: number[]) => (xs.length ? fmt(xs, 2) : '-');
       rows.push({
-        profile, tree, cases: `${runs} and ${3 * runs}`,
-        'CPU ms/checkpoint, 1 worker': fmt(marginal[1], 2),
-        'CPU ms/checkpoint, 2 workers': fmt(marginal[2], 2),
-        'checkpoints per CPU s, 2w/1w': x(median(marginal[1]), median(marginal[2])),
-        'start-up CPU ms 1w / 2w': `${median(startup[1]).toFixed(0)} / ${median(startup[2]).toFixed(0)}`,
+        profile, tree, cases: String(runs),
+        'steady CPU ms/checkpoint, 1 worker': f(steady[1]),
+        'steady CPU ms/checkpoint, 2 workers': f(steady[2]),
+        'checkpoints per CPU s, 2w/1w': steady[1].length && steady[2].length ? x(median(steady[1]), median(steady[2])) : '-',
+        'whole-run CPU ms/checkpoint 1w / 2w': `${median(whole[1]).toFixed(2)} / ${median(whole[2]).toFixed(2)}`,
         'cases stored 1w / 2w': `${stored[1]} / ${stored[2]}`,
       });
     }
   }
-  console.log(`\nDifferential fuzzing, ts + rust, seed ${SEED}, CPU of the whole process (workers included) per extra checkpoint between the two case counts, median [min] of ${RUNS}`);
+  console.log(`\nDifferential fuzzing, ts + rust, seed ${SEED}: CPU of the whole process (workers included) per checkpoint, in the steady state (after every worker's first cases) and over the whole run, median [min] of ${RUNS}`);
   console.table(rows);
 }
