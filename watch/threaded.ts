@@ -4,82 +4,37 @@
 // `timeout` outcome; the next call starts a fresh worker (the judge restores the pre-state before
 // every checkpoint, and the last genesis is replayed first).
 
-import { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../core/worker.js';
+import { WorkerCalls } from '../impls/adapters/worker-calls.js';
 import type { CallResult, GenesisParams, Implementation, OutcomeCoverage } from '../impls/implementation.js';
 
 type Failure = Exclude<CallResult, { kind: 'outcome' }>;
 
 export class ThreadedImplementation implements Implementation {
-  private worker: Worker | null = null;
-  private ready: Promise<void> | null = null;
-  private nextId = 1;
-  private readonly pending = new Map<number, (r: { value?: unknown; error?: string } | Failure) => void>();
+  private readonly worker: WorkerCalls<{ value?: unknown; error?: string }>;
   private lastGenesis: GenesisParams | null = null;
 
   constructor(
     readonly name: 'ts' | 'noir',
     readonly timeoutMs: number,
     readonly coverage?: OutcomeCoverage,
-  ) {}
-
-  private start(): void {
-    const worker = startModuleWorker(import.meta.url, 'impl-worker', { name: this.name });
-    this.worker = worker;
-    this.ready = new Promise((resolve, reject) => {
-      worker.once('message', (m: { ready?: boolean }) => (m.ready ? resolve() : reject(new Error('worker did not start'))));
-      worker.once('error', reject);
-    });
-    this.ready.catch(() => {});
-    worker.on('message', (m: { id?: number; value?: unknown; error?: string }) => {
-      if (m.id === undefined) return;
-      const done = this.pending.get(m.id);
-      this.pending.delete(m.id);
-      done?.(m);
-    });
-    const gone = (message: string) => {
-      if (worker !== this.worker) return;
-      this.fail({ kind: 'crash', message: `${this.name}: ${message}`, elapsedMs: 0 });
-    };
-    worker.on('error', (err) => gone(`worker error: ${err.message}`));
-    worker.on('exit', (code) => gone(`worker exited with code ${code}`));
-  }
-
-  private fail(f: Failure): void {
-    const w = this.worker;
-    this.worker = null;
-    void w?.terminate();
-    for (const done of this.pending.values()) done(f);
-    this.pending.clear();
+  ) {
+    this.worker = new WorkerCalls({ label: name, spawn: () => startModuleWorker(import.meta.url, 'impl-worker', { name }), startProblem: 'worker did not start' });
   }
 
   private async call(op: string, args: unknown[]): Promise<{ value: unknown } | Failure> {
-    if (!this.worker) {
-      this.start();
+    if (!this.worker.running) {
+      // a fresh worker (the first, or after a timeout or crash) replays the last genesis first
+      this.worker.start();
       if (this.lastGenesis && op !== 'genesis') {
         const g = await this.call('genesis', [this.lastGenesis]);
         if ('kind' in g) return g;
       }
     }
-    const t0 = performance.now();
-    try {
-      await this.ready;
-    } catch (err) {
-      this.fail({ kind: 'crash', message: `${this.name}: worker did not start: ${(err as Error).message}`, elapsedMs: 0 });
-      return { kind: 'crash', message: `${this.name}: worker did not start: ${(err as Error).message}`, elapsedMs: 0 };
-    }
-    const id = this.nextId++;
-    const reply = await new Promise<{ value?: unknown; error?: string } | Failure>((resolve) => {
-      const timer = setTimeout(() => this.fail({ kind: 'timeout', limitMs: this.timeoutMs, elapsedMs: performance.now() - t0 }), this.timeoutMs);
-      this.pending.set(id, (r) => {
-        clearTimeout(timer);
-        resolve(r);
-      });
-      this.worker!.postMessage({ id, op, args });
-    });
-    if ('kind' in reply) return reply;
-    if (reply.error !== undefined) return { kind: 'crash', message: `${this.name}: ${reply.error.slice(0, 500)}`, elapsedMs: performance.now() - t0 };
-    return { value: reply.value };
+    const r = await this.worker.call(op, args, this.timeoutMs);
+    if ('kind' in r) return r;
+    if (r.reply.error !== undefined) return { kind: 'crash', message: `${this.name}: ${r.reply.error.slice(0, 500)}`, elapsedMs: r.elapsedMs };
+    return { value: r.reply.value };
   }
 
   async genesis(p: GenesisParams) {
@@ -104,8 +59,6 @@ export class ThreadedImplementation implements Implementation {
   }
 
   async close(): Promise<void> {
-    const w = this.worker;
-    this.worker = null;
-    await w?.terminate();
+    await this.worker.stop();
   }
 }

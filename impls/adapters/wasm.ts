@@ -4,9 +4,9 @@
 
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { decodeOutcome, DecodeError } from '../../core/codec.js';
 import { startModuleWorker } from '../../core/worker.js';
+import { WorkerCalls } from './worker-calls.js';
 import { frToBytes } from '../../core/schema.js';
 import type { CallResult, GenesisParams, Implementation } from '../implementation.js';
 
@@ -25,10 +25,8 @@ function moduleUrl(path: string): string {
 }
 
 export class WasmImplementation implements Implementation {
-  private worker: Worker | null = null;
-  private ready: Promise<void> | null = null;
-  private nextId = 1;
-  private pending = new Map<number, (r: Reply | Failure) => void>();
+  private readonly worker: WorkerCalls<Reply>;
+  /** The first failure of the current instance: every call gets it until genesis/restore replaces it. */
   private broken: Failure | null = null;
   private readonly timeoutMs: number;
 
@@ -40,70 +38,28 @@ export class WasmImplementation implements Implementation {
   ) {
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     if (!existsSync(modulePath.split('?')[0])) throw new Error(`${name}: ${modulePath} is missing; run \`npm run build\` to transpile the component`);
+    this.worker = new WorkerCalls<Reply>({
+      label: name,
+      spawn: () => startModuleWorker(import.meta.url, 'wasm-worker', { modulePath: moduleUrl(this.modulePath) }),
+      startProblem: 'cannot instantiate the component',
+      onFail: (f) => void (this.broken ??= f),
+    });
   }
 
   private start(): void {
-    this.stop();
     this.broken = null;
-    const worker = startModuleWorker(import.meta.url, 'wasm-worker', { modulePath: moduleUrl(this.modulePath) });
-    this.worker = worker;
-    this.ready = new Promise((resolve, reject) => {
-      worker.once('message', (m: { ready?: boolean }) => (m.ready ? resolve() : reject(new Error('worker did not start'))));
-      worker.once('error', reject);
-    });
-    this.ready.catch(() => {}); // reported through the first call
-    worker.on('message', (m: { id?: number } & Reply) => {
-      if (m.id === undefined) return;
-      const done = this.pending.get(m.id);
-      this.pending.delete(m.id);
-      done?.(m);
-    });
-    const gone = (message: string) => {
-      if (worker !== this.worker) return;
-      this.fail({ kind: 'crash', message: `${this.name}: ${message}`, elapsedMs: 0 });
-    };
-    worker.on('error', (err) => gone(`worker error: ${err.message}`));
-    worker.on('exit', (code) => gone(`worker exited with code ${code}`));
-  }
-
-  private stop(): void {
-    const w = this.worker;
-    this.worker = null;
-    void w?.terminate();
-  }
-
-  private fail(f: Failure): void {
-    this.broken ??= f;
-    this.stop();
-    for (const done of this.pending.values()) done(f);
-    this.pending.clear();
+    this.worker.start();
   }
 
   private async call(op: string, args: unknown[]): Promise<{ value: unknown; elapsedMs: number } | Failure | { error: string; elapsedMs: number }> {
     if (this.broken) return this.broken;
-    if (!this.worker) this.start();
-    const t0 = performance.now();
-    try {
-      await this.ready;
-    } catch (err) {
-      this.fail({ kind: 'crash', message: `${this.name}: cannot instantiate the component: ${(err as Error).message}`, elapsedMs: 0 });
-      return this.broken!;
-    }
-    const id = this.nextId++;
-    const reply = await new Promise<Reply | Failure>((resolve) => {
-      const timer = setTimeout(() => this.fail({ kind: 'timeout', limitMs: this.timeoutMs, elapsedMs: performance.now() - t0 }), this.timeoutMs);
-      this.pending.set(id, (r) => {
-        clearTimeout(timer);
-        resolve(r);
-      });
-      this.worker!.postMessage({ id, op, args });
-    });
-    const elapsedMs = performance.now() - t0;
-    if ('kind' in reply) return reply;
+    const r = await this.worker.call(op, args, this.timeoutMs);
+    if ('kind' in r) return this.broken ?? r;
+    const { reply, elapsedMs } = r;
     if (reply.ok) return { value: reply.value, elapsedMs };
     if (reply.trap) {
       // A trapped instance is not safe to call again: it is replaced at the next genesis/restore.
-      this.fail({ kind: 'crash', message: `${this.name}: trap: ${reply.error}`, elapsedMs });
+      this.worker.fail({ kind: 'crash', message: `${this.name}: trap: ${reply.error}`, elapsedMs });
       return this.broken!;
     }
     return { error: reply.error, elapsedMs };
@@ -112,7 +68,7 @@ export class WasmImplementation implements Implementation {
   async genesis(p: GenesisParams) {
     // The component resets its chain on genesis/restore; only a failed instance is replaced
     // (starting a worker and compiling the module costs a few hundred ms).
-    if (this.broken || !this.worker) this.start();
+    if (this.broken || !this.worker.running) this.start();
     const r = await this.call('genesis', [p.profile, frToBytes(p.chainId), frToBytes(p.version)]);
     if ('kind' in r) return r;
     if ('error' in r) return { kind: 'protocol-error' as const, message: `genesis: ${r.error}`, elapsedMs: r.elapsedMs };
@@ -120,7 +76,7 @@ export class WasmImplementation implements Implementation {
   }
 
   async restore(state: Uint8Array) {
-    if (this.broken || !this.worker) this.start();
+    if (this.broken || !this.worker.running) this.start();
     const r = await this.call('restore', [state]);
     if ('kind' in r) return r;
     if ('error' in r) return { kind: 'protocol-error' as const, message: `restore: ${r.error}`, elapsedMs: r.elapsedMs };
@@ -156,6 +112,6 @@ export class WasmImplementation implements Implementation {
   }
 
   async close(): Promise<void> {
-    this.stop();
+    await this.worker.stop();
   }
 }
