@@ -5,10 +5,8 @@
 // every checkpoint, and the last genesis is replayed first).
 
 import { startModuleWorker } from '../core/worker.js';
-import { WorkerCalls } from '../impls/adapters/worker-calls.js';
+import { type CallFailure, WorkerCalls } from '../impls/adapters/worker-calls.js';
 import type { CallResult, GenesisParams, Implementation, OutcomeCoverage } from '../impls/implementation.js';
-
-type Failure = Exclude<CallResult, { kind: 'outcome' }>;
 
 export class ThreadedImplementation implements Implementation {
   private readonly worker: WorkerCalls<{ value?: unknown; error?: string }>;
@@ -22,7 +20,7 @@ export class ThreadedImplementation implements Implementation {
     this.worker = new WorkerCalls({ label: name, spawn: () => startModuleWorker(import.meta.url, 'impl-worker', { name }), startProblem: 'worker did not start' });
   }
 
-  private async call(op: string, args: unknown[]): Promise<{ value: unknown } | Failure> {
+  private async call(op: string, args: unknown[]): Promise<{ value: unknown } | CallFailure> {
     if (!this.worker.running) {
       // a fresh worker (the first, or after a timeout or crash) replays the last genesis first
       this.worker.start();

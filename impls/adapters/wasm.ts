@@ -6,15 +6,14 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { decodeOutcome, DecodeError } from '../../core/codec.js';
 import { startModuleWorker } from '../../core/worker.js';
-import { WorkerCalls } from './worker-calls.js';
 import { frToBytes } from '../../core/schema.js';
 import type { CallResult, GenesisParams, Implementation } from '../implementation.js';
+import { type CallFailure, WorkerCalls } from './worker-calls.js';
 
 export interface WasmOptions {
   timeoutMs?: number;
 }
 
-type Failure = Exclude<CallResult, { kind: 'outcome' }>;
 type Reply = { ok: true; value: unknown } | { ok: false; error: string; trap: boolean };
 
 
@@ -27,7 +26,7 @@ function moduleUrl(path: string): string {
 export class WasmImplementation implements Implementation {
   private readonly worker: WorkerCalls<Reply>;
   /** The first failure of the current instance: every call gets it until genesis/restore replaces it. */
-  private broken: Failure | null = null;
+  private broken: CallFailure | null = null;
   private readonly timeoutMs: number;
 
   /** `modulePath`: the jco-transpiled module (e.g. dist/rust-wasm/stf.js). */
@@ -51,7 +50,7 @@ export class WasmImplementation implements Implementation {
     this.worker.start();
   }
 
-  private async call(op: string, args: unknown[]): Promise<{ value: unknown; elapsedMs: number } | Failure | { error: string; elapsedMs: number }> {
+  private async call(op: string, args: unknown[]): Promise<{ value: unknown; elapsedMs: number } | CallFailure | { error: string; elapsedMs: number }> {
     if (this.broken) return this.broken;
     const r = await this.worker.call(op, args, this.timeoutMs);
     if ('kind' in r) return this.broken ?? r;
