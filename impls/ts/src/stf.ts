@@ -3,7 +3,7 @@
 import { BlobSponge } from './blob-sponge.js';
 import { type BlockEndData, checkpointEndMarker, decodeCheckpointBlob, encodeBlockEnd, encodeTx } from './blob.js';
 import { StfRejection, reject } from './errors.js';
-import { poseidon2Hash, poseidon2HashWithSeparator } from './hash/poseidon2.js';
+import { forgetHashes, pauseHashes, poseidon2Hash, poseidon2HashWithSeparator, recordHashes, replayHashes } from './hash/poseidon2.js';
 import type { Block, Checkpoint, Outcome, Snapshot, StateReference } from './model.js';
 import { BLOCK_HEADER_HASH_SEPARATOR, P, PROFILES, type Params, type ProfileName } from './params.js';
 import { AppendOnlyTree } from './trees/append-only-tree.js';
@@ -12,6 +12,17 @@ import { checkHeaderRanges, checkSequencing, checkStatic, type LastBlock } from 
 
 const hashNullifierLeaf = (l: IndexedLeaf): bigint => poseidon2Hash([l.key, l.nextKey, BigInt(l.nextIndex)]);
 const hashPublicDataLeaf = (l: IndexedLeaf): bigint => poseidon2Hash([l.key, l.value, l.nextKey, BigInt(l.nextIndex)]);
+
+interface Trees {
+  noteHash: AppendOnlyTree;
+  l1ToL2: AppendOnlyTree;
+  archive: AppendOnlyTree;
+  nullifier: IndexedTree;
+  publicData: IndexedTree;
+}
+
+/** Genesis states built so far, by profile/chainId/version (ChainState.genesis copies them). */
+const GENESIS = new Map<string, ChainState>();
 
 export interface GenesisOptions {
   chainId?: bigint;
@@ -26,25 +37,47 @@ export class ChainState {
   readonly publicData: IndexedTree;
   last: LastBlock = { blockNumber: 0, slotNumber: 0n, timestamp: 0n };
 
+  /** `trees`: the trees of a copy (clone); a new state gets empty ones (indexed trees prefilled). */
   constructor(
     readonly params: Params,
     readonly chainId: bigint,
     readonly version: bigint,
+    trees?: Trees,
   ) {
-    this.noteHash = new AppendOnlyTree('note hash', params.noteHashTreeHeight);
-    this.l1ToL2 = new AppendOnlyTree('l1-to-l2 message', params.l1ToL2TreeHeight);
-    this.archive = new AppendOnlyTree('archive', params.archiveHeight);
-    this.nullifier = new IndexedTree('nullifier', params.nullifierTreeHeight, hashNullifierLeaf, params.nullifierPrefill);
-    this.publicData = new IndexedTree('public data', params.publicDataTreeHeight, hashPublicDataLeaf, params.publicDataPrefill);
+    this.noteHash = trees?.noteHash ?? new AppendOnlyTree('note hash', params.noteHashTreeHeight);
+    this.l1ToL2 = trees?.l1ToL2 ?? new AppendOnlyTree('l1-to-l2 message', params.l1ToL2TreeHeight);
+    this.archive = trees?.archive ?? new AppendOnlyTree('archive', params.archiveHeight);
+    this.nullifier = trees?.nullifier ?? new IndexedTree('nullifier', params.nullifierTreeHeight, hashNullifierLeaf, params.nullifierPrefill);
+    this.publicData = trees?.publicData ?? new IndexedTree('public data', params.publicDataTreeHeight, hashPublicDataLeaf, params.publicDataPrefill);
   }
 
-  /** A fresh chain at genesis (spec §5.1). */
+  /**
+   * A fresh chain at genesis (spec §5.1). Genesis depends only on the profile, chain id and version,
+   * so each one is built once and copied: a fuzzer starts thousands of cases from it.
+   */
   static genesis(profile: ProfileName, opts: GenesisOptions = {}): ChainState {
-    const state = new ChainState(PROFILES[profile], opts.chainId ?? 31337n, opts.version ?? 1n);
-    const header = [0n, 0n, ...stateRefFields(state.stateReference()), 0n, ...Array<bigint>(9).fill(0n), 0n, 0n];
-    state.archive.append([poseidon2HashWithSeparator(header, BLOCK_HEADER_HASH_SEPARATOR)]);
-    state.commit();
-    return state;
+    const chainId = opts.chainId ?? 31337n, version = opts.version ?? 1n;
+    const key = `${profile}/${chainId}/${version}`;
+    let built = GENESIS.get(key);
+    if (!built) {
+      built = new ChainState(PROFILES[profile], chainId, version);
+      const header = [0n, 0n, ...stateRefFields(built.stateReference()), 0n, ...Array<bigint>(9).fill(0n), 0n, 0n];
+      built.archive.append([poseidon2HashWithSeparator(header, BLOCK_HEADER_HASH_SEPARATOR)]);
+      built.commit();
+      if (GENESIS.size >= 16) GENESIS.clear();
+      GENESIS.set(key, built);
+    }
+    return built.clone();
+  }
+
+  /** An independent copy of this state (which holds no uncommitted writes between applies). */
+  clone(): ChainState {
+    const copy = new ChainState(this.params, this.chainId, this.version, {
+      noteHash: this.noteHash.clone(), l1ToL2: this.l1ToL2.clone(), archive: this.archive.clone(),
+      nullifier: this.nullifier.clone(), publicData: this.publicData.clone(),
+    });
+    copy.last = { ...this.last };
+    return copy;
   }
 
   /** An empty chain (prefilled indexed trees, nothing else) to be filled by a state file. */
@@ -80,6 +113,8 @@ export class ChainState {
   /** Applies a checkpoint; on rejection the state is left exactly as it was. */
   apply(checkpoint: Checkpoint): Outcome {
     const lastBefore = this.last;
+    // hashes kept by a preview just before (a blob form applied after its blocks form's preview)
+    replayHashes();
     try {
       const outcome = this.applyOrThrow(checkpoint);
       this.commit();
@@ -89,18 +124,25 @@ export class ChainState {
       this.last = lastBefore;
       if (err instanceof StfRejection) return { status: 'rejected', code: err.code, message: err.message };
       throw err;
+    } finally {
+      forgetHashes();
     }
   }
 
-  /** What applying the checkpoint would produce; the state is left unchanged either way. */
+  /**
+   * What applying the checkpoint would produce; the state is left unchanged either way. The hashes
+   * it computes are kept for the next apply (see recordHashes in hash/poseidon2.ts).
+   */
   preview(checkpoint: Checkpoint): Outcome {
     const lastBefore = this.last;
+    recordHashes();
     try {
       return this.applyOrThrow(checkpoint);
     } catch (err) {
       if (err instanceof StfRejection) return { status: 'rejected', code: err.code, message: err.message };
       throw err;
     } finally {
+      pauseHashes();
       this.rollback();
       this.last = lastBefore;
     }

@@ -35,6 +35,7 @@ import {
   feToBigint,
   LIMBS,
   limbLocals,
+  MODULUS,
   montMul,
   montSqr,
   normalize,
@@ -173,9 +174,68 @@ function permuteState(): void {
   normalize(S3);
 }
 
+// ---- hashes kept from a preview for the apply that follows it -------------------------------------
+//
+// Building a blob-form checkpoint previews its blocks form (the block end markers carry roots), then
+// the blob bytes are applied, which hashes the same inputs again (ChainState.preview and apply).
+// While recording, every result is kept under its exact inputs; while replaying, a result with
+// the same inputs is looked up instead of recomputed. A hit is the same function of the same
+// inputs, so it can never change an answer; only inputs in [0, p) are keyed (a key packs them
+// 256 bits apart). Off by default: no cost outside a preview/apply pair.
+
+type MemoMode = 'off' | 'record' | 'replay';
+let memoMode: MemoMode = 'off';
+const pairMemo = new Map<bigint, bigint>();
+const hashMemo = new Map<bigint, bigint>();
+const permMemo = new Map<bigint, bigint[]>();
+
+/** Starts keeping results (a preview), dropping what an earlier preview kept. */
+export function recordHashes(): void {
+  forgetHashes();
+  memoMode = 'record';
+}
+
+/** Stops keeping results but keeps what was kept (until forgetHashes or the next record). */
+export function pauseHashes(): void {
+  if (memoMode === 'record') memoMode = 'off';
+}
+
+/** Looks results up among those kept (the apply after a preview), if any were. */
+export function replayHashes(): void {
+  memoMode = pairMemo.size + hashMemo.size + permMemo.size > 0 ? 'replay' : 'off';
+}
+
+export function forgetHashes(): void {
+  memoMode = 'off';
+  pairMemo.clear();
+  hashMemo.clear();
+  permMemo.clear();
+}
+
+/** The memo key of `xs` (prefixed by a tag), or null if some input is outside [0, p). */
+function memoKey(tag: number, xs: readonly bigint[]): bigint | null {
+  let k = BigInt(tag);
+  for (const x of xs) {
+    if (x < 0n || x >= MODULUS) return null;
+    k = (k << 256n) | x;
+  }
+  return k;
+}
+
 /** The Poseidon2 permutation of 4 field elements (inputs reduced mod p; outputs canonical). */
 export function poseidon2Permutation(state: readonly bigint[]): bigint[] {
   if (state.length !== 4) throw new RangeError(`poseidon2Permutation expects 4 elements, got ${state.length}`);
+  if (memoMode === 'off') return permute4(state);
+  const key = memoKey(4, state);
+  if (key === null) return permute4(state);
+  const kept = permMemo.get(key);
+  if (kept !== undefined) return kept.slice();
+  const out = permute4(state);
+  if (memoMode === 'record') permMemo.set(key, out.slice());
+  return out;
+}
+
+function permute4(state: readonly bigint[]): bigint[] {
   feFromBigint(S0, state[0]);
   feFromBigint(S1, state[1]);
   feFromBigint(S2, state[2]);
@@ -203,6 +263,17 @@ function ivFor(n: number): Fe {
 
 /** Poseidon2 sponge hash of any number of field elements (Barretenberg's poseidon2 hash). */
 export function poseidon2Hash(inputs: readonly bigint[]): bigint {
+  if (memoMode === 'off') return sponge(inputs);
+  const key = memoKey(inputs.length, inputs);
+  if (key === null) return sponge(inputs);
+  const kept = hashMemo.get(key);
+  if (kept !== undefined) return kept;
+  const out = sponge(inputs);
+  if (memoMode === 'record') hashMemo.set(key, out);
+  return out;
+}
+
+function sponge(inputs: readonly bigint[]): bigint {
   const n = inputs.length;
   S0.fill(0);
   S1.fill(0);
@@ -228,6 +299,16 @@ const IV2 = ivFor(2);
 
 /** poseidon2Hash([left, right]): the Merkle-tree hot path (one permutation, no array handling). */
 export function hashPair(left: bigint, right: bigint): bigint {
+  if (memoMode === 'off' || left < 0n || left >= MODULUS || right < 0n || right >= MODULUS) return pair(left, right);
+  const key = (left << 256n) | right;
+  const kept = pairMemo.get(key);
+  if (kept !== undefined) return kept;
+  const out = pair(left, right);
+  if (memoMode === 'record') pairMemo.set(key, out);
+  return out;
+}
+
+function pair(left: bigint, right: bigint): bigint {
   feFromBigint(S0, left);
   feFromBigint(S1, right);
   S2.fill(0);

@@ -4,7 +4,7 @@ import { reject } from '../errors.js';
 import { MerkleTree } from './merkle-tree.js';
 
 export class AppendOnlyTree {
-  private readonly tree: MerkleTree;
+  private tree: MerkleTree;
   private size = 0;
   private committedSize = 0;
 
@@ -49,5 +49,13 @@ export class AppendOnlyTree {
   rollback(): void {
     this.tree.rollback();
     this.size = this.committedSize;
+  }
+
+  /** An independent copy of a committed tree. */
+  clone(): AppendOnlyTree {
+    const copy = new AppendOnlyTree(this.name, this.tree.height);
+    copy.tree = this.tree.clone();
+    copy.size = copy.committedSize = this.committedSize;
+    return copy;
   }
 }

@@ -1,6 +1,10 @@
 // Indexed Merkle tree (spec §2.2): a sorted linked list of keys stored in tree positions.
 // Used for nullifiers (leaf = [value, nextValue, nextIndex]) and public data
 // (leaf = [slot, value, nextSlot, nextIndex]); `hashLeaf` says which.
+//
+// Leaves are hashed lazily, when a root is asked for: a low leaf rewritten by several insertions
+// (keys landing in the same gap, a restore inserting thousands of keys in file order, a slot
+// written twice) is hashed once, in its final form.
 
 import { reject } from '../errors.js';
 import { MerkleTree } from './merkle-tree.js';
@@ -18,11 +22,13 @@ export interface IndexedLeaf {
 export type LeafHasher = (leaf: IndexedLeaf) => bigint;
 
 export class IndexedTree {
-  private readonly tree: MerkleTree;
-  private readonly leavesByIndex = new Journal<number, IndexedLeaf>();
-  private readonly indexByKey = new Journal<bigint, number>();
-  private readonly committedKeys = new SortedKeySet();
+  private tree: MerkleTree;
+  private leavesByIndex = new Journal<number, IndexedLeaf>();
+  private indexByKey = new Journal<bigint, number>();
+  private committedKeys = new SortedKeySet();
   private pendingKeys = new SortedKeySet();
+  /** Positions whose leaf changed since their hash was last put in the tree. */
+  private unhashed = new Set<number>();
   private size = 0;
   private committedSize = 0;
 
@@ -93,6 +99,7 @@ export class IndexedTree {
   }
 
   root(): bigint {
+    this.hashLeaves();
     return this.tree.root();
   }
 
@@ -106,6 +113,7 @@ export class IndexedTree {
   }
 
   commit(): void {
+    this.hashLeaves();
     this.tree.commit();
     this.leavesByIndex.commit();
     this.indexByKey.commit();
@@ -115,11 +123,24 @@ export class IndexedTree {
   }
 
   rollback(): void {
+    this.unhashed.clear();
     this.tree.rollback();
     this.leavesByIndex.rollback();
     this.indexByKey.rollback();
     this.pendingKeys = new SortedKeySet();
     this.size = this.committedSize;
+  }
+
+  /** An independent copy of a committed tree (prefill and leaves are copied, not hashed again). */
+  clone(): IndexedTree {
+    if (this.size !== this.committedSize || this.unhashed.size > 0) throw new Error('internal: copying a tree with uncommitted writes');
+    const copy = new IndexedTree(this.name, this.tree.height, this.hashLeaf, 0);
+    copy.tree = this.tree.clone();
+    copy.leavesByIndex = this.leavesByIndex.clone();
+    copy.indexByKey = this.indexByKey.clone();
+    copy.committedKeys = this.committedKeys.clone();
+    copy.size = copy.committedSize = this.committedSize;
+    return copy;
   }
 
   private floor(k: bigint): bigint | undefined {
@@ -137,6 +158,12 @@ export class IndexedTree {
 
   private writeLeaf(index: number, leaf: IndexedLeaf): void {
     this.leavesByIndex.set(index, leaf);
-    this.tree.setLeaf(index, this.hashLeaf(leaf));
+    this.unhashed.add(index);
+  }
+
+  private hashLeaves(): void {
+    if (this.unhashed.size === 0) return;
+    for (const index of this.unhashed) this.tree.setLeaf(index, this.hashLeaf(this.leavesByIndex.get(index)!));
+    this.unhashed.clear();
   }
 }

@@ -27,4 +27,12 @@ export class Journal<K, V> {
   rollback(): void {
     this.pending.clear();
   }
+
+  /** An independent copy of a journal with nothing pending (a committed state). */
+  clone(): Journal<K, V> {
+    if (this.pending.size > 0) throw new Error('internal: copying a journal with pending writes');
+    const copy = new Journal<K, V>();
+    for (const [k, v] of this.base) copy.base.set(k, v);
+    return copy;
+  }
 }

@@ -18,7 +18,7 @@ export function emptySubtreeRoot(level: number): bigint {
 }
 
 export class MerkleTree {
-  private readonly levels: Journal<number, bigint>[] = [];
+  private levels: Journal<number, bigint>[] = [];
   private dirty = new Set<number>();
   private currentRoot: bigint;
   private committedRoot: bigint;
@@ -69,6 +69,15 @@ export class MerkleTree {
     for (const level of this.levels) level.rollback();
     this.dirty.clear();
     this.currentRoot = this.committedRoot;
+  }
+
+  /** An independent copy of a committed tree (no uncommitted writes). */
+  clone(): MerkleTree {
+    if (this.dirty.size > 0 || this.currentRoot !== this.committedRoot) throw new Error('internal: copying a tree with uncommitted writes');
+    const copy = new MerkleTree(this.height);
+    copy.levels = this.levels.map((level) => level.clone());
+    copy.currentRoot = copy.committedRoot = this.committedRoot;
+    return copy;
   }
 
   private flush(): void {

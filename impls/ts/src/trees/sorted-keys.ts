@@ -68,6 +68,13 @@ export class SortedKeySet {
     }
   }
 
+  clone(): SortedKeySet {
+    const copy = new SortedKeySet();
+    copy.chunks = this.chunks.map((c) => c.slice());
+    copy.count = this.count;
+    return copy;
+  }
+
   *values(): IterableIterator<bigint> {
     for (const c of this.chunks) yield* c;
   }
