@@ -14,6 +14,7 @@ import { FIELD_MODULUS, PROFILE_SIZES } from '../core/params.js';
 import { Rng } from '../core/rng.js';
 import type { Block, Checkpoint, TxEffect } from '../core/schema.js';
 import type { TsStfModule } from '../impls/adapters/in-process-ts.js';
+import type { TsStateMemo } from '../impls/adapters/ts-state-memo.js';
 import { isBlockEndMarker, isCheckpointEndMarker, isTxStartMarker, txFieldCount } from '../impls/ts/src/blob.js';
 import type { Case } from '../corpus/case.js';
 import { nearValue, U64_MAX } from './boundary.js';
@@ -92,20 +93,21 @@ export class CaseBuilder {
   }
 
   /** The case and the chain view that built it (`stf`: the TS STF module the view runs). */
-  buildWithView(plan: CasePlan, stf?: TsStfModule): { case: Case; view: ChainView } {
+  buildWithView(plan: CasePlan, stf?: TsStfModule, memo: TsStateMemo | null = null): { case: Case; view: ChainView } {
     if (plan.pre) {
-      // A pre-state: the view restores the same state file the implementations will.
+      // A pre-state: the view restores the same state bytes the implementations will.
       const pre = buildPreState(plan.pre, this.profile, { chainId: this.chainId, version: this.version });
-      const view = ChainView.fromState(pre.file, stf);
+      const stateBytes = encodeChainState(pre.file);
+      const view = ChainView.fromState(pre.file, stateBytes, stf, memo);
       const chain = new Tracked(pre.nullifiers, pre.slots);
       chain.blockNumber = pre.file.last.blockNumber;
       chain.slot = pre.file.last.slotNumber;
       chain.timestamp = pre.file.last.timestamp;
       const ids = { chainId: pre.file.chainId, version: pre.file.version };
       const checkpoints = plan.checkpoints.map((cp) => this.checkpoint(cp, chain, view, ids));
-      return { case: { profile: this.profile, ...ids, checkpoints, state: encodeChainState(pre.file) }, view };
+      return { case: { profile: this.profile, ...ids, checkpoints, state: stateBytes }, view };
     }
-    const view = new ChainView(this.profile, this.chainId, this.version, stf);
+    const view = new ChainView(this.profile, this.chainId, this.version, stf, memo);
     const prefill = Array.from({ length: this.sizes.prefill }, (_, i) => BigInt(i));
     const chain = new Tracked(prefill, prefill);
     const checkpoints = plan.checkpoints.map((cp) => this.checkpoint(cp, chain, view, { chainId: this.chainId, version: this.version }));

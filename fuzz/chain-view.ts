@@ -9,45 +9,59 @@
 // markers carry roots, which only an STF can compute before the bytes exist.
 
 import type { Checkpoint } from '../core/schema.js';
-import { applyCheckpointBytes, type TsStfModule } from '../impls/adapters/in-process-ts.js';
+import { TsRun, type TsStfModule } from '../impls/adapters/in-process-ts.js';
+import type { TsStateMemo } from '../impls/adapters/ts-state-memo.js';
 import type { CallResult, Implementation } from '../impls/implementation.js';
 import type { RecordedRun } from '../oracle/run.js';
 import * as tsStf from '../impls/ts/src/index.js';
-import type { ChainState, Outcome as TsOutcome, StateFile } from '../impls/ts/src/index.js';
+import type { Outcome as TsOutcome } from '../impls/ts/src/index.js';
 
 export class ChainView {
-  private readonly state: ChainState;
-  private genesisMs: number;
+  private readonly run: TsRun;
+  private genesisMs = 0;
   private readonly results: CallResult[] = [];
   /** After a crash the TS chain is in an unknown state: no more applies, nothing more recorded. */
   private crashed = false;
 
+  /**
+   * A view from genesis. `memo`: states the TS implementation reached before (the fuzz engine's,
+   * shared with that implementation), so this view records into it and takes from it.
+   */
   constructor(
     profile: 'aztec' | 'small',
     chainId: bigint,
     version: bigint,
     readonly stf: TsStfModule = tsStf,
-    start?: ChainState,
+    memo: TsStateMemo | null = null,
+    start: 'genesis' | 'none' = 'genesis',
   ) {
-    const t0 = performance.now();
-    this.state = start ?? stf.ChainState.genesis(profile, { chainId, version });
-    this.genesisMs = performance.now() - t0;
+    this.run = new TsRun(stf, memo);
+    if (start === 'genesis') this.timed(() => this.run.genesis({ profile, chainId, version }));
   }
 
-  /** A view that starts from a pre-state (fuzz/prestate.ts), as the implementations' restore does. */
-  static fromState(file: StateFile, stf: TsStfModule = tsStf): ChainView {
-    const t0 = performance.now();
-    const state = stf.fromStateFile(file);
-    const view = new ChainView(file.profile, file.chainId, file.version, stf, state);
-    view.genesisMs = performance.now() - t0;
+  /** A view that starts from a pre-state's bytes (fuzz/prestate.ts), restored as the implementation restores them. */
+  static fromState(file: { profile: 'aztec' | 'small'; chainId: bigint; version: bigint }, bytes: Uint8Array, stf: TsStfModule = tsStf, memo: TsStateMemo | null = null): ChainView {
+    const view = new ChainView(file.profile, file.chainId, file.version, stf, memo, 'none');
+    try {
+      view.timed(() => view.run.restore(bytes));
+    } catch {
+      // the TS implementation refuses the state: the oracle will restore it for real and report that
+      view.crashed = true;
+    }
     return view;
+  }
+
+  private timed(f: () => void): void {
+    const t0 = performance.now();
+    f();
+    this.genesisMs = performance.now() - t0;
   }
 
   /** What applying `cp` would produce (the blob fields of a blocks form); the chain is unchanged. */
   preview(cp: Checkpoint): TsOutcome | null {
-    if (this.crashed) return null;
+    if (this.crashed || !this.run.state) return null;
     try {
-      return this.state.preview(cp);
+      return this.run.state.preview(cp);
     } catch {
       // the TS STF crashed: the oracle will run it for real and report the crash
       this.crashed = true;
@@ -58,7 +72,7 @@ export class ChainView {
   /** Applies the checkpoint's final bytes as the TS implementation would; true if accepted. */
   applyBytes(bytes: Uint8Array): boolean {
     if (this.crashed) return false;
-    const r = applyCheckpointBytes(this.state, bytes);
+    const r = this.run.apply(bytes);
     this.results.push(r);
     if (r.kind === 'crash') this.crashed = true;
     return r.kind === 'outcome' && r.outcome.status === 'accepted';
@@ -66,6 +80,6 @@ export class ChainView {
 
   /** The recorded run, if it covers the whole case (it does unless the TS STF crashed). */
   recordedFor(impl: Implementation, checkpoints: number): RecordedRun | null {
-    return this.results.length === checkpoints ? { impl, genesisMs: this.genesisMs, results: [...this.results] } : null;
+    return !this.crashed && this.results.length === checkpoints ? { impl, genesisMs: this.genesisMs, results: [...this.results] } : null;
   }
 }

@@ -57,17 +57,23 @@ export class StfCoverage {
           fresh = true;
           continue;
         }
-        // Covered now what was never covered: a range of `before` that is not uncovered now.
-        const gained = [...before].filter((r) => !now.has(r)).length;
+        // Covered now what was never covered: a range of `before` inside no range uncovered now
+        // (an uncovered range can come back as part of a larger one, e.g. an if-body not entered).
+        const nowRanges = [...now].map((r) => r.split(':').map(Number));
+        const gained = [...before].filter((r) => {
+          const [a, b] = r.split(':').map(Number);
+          return !nowRanges.some(([x, y]) => x <= a && b <= y);
+        }).length;
         if (gained === 0) continue;
         fresh = true;
         this.blocks += gained;
         // Still uncovered: the parts of the old uncovered ranges that this run left uncovered too.
         const old = [...before].map((r) => r.split(':').map(Number));
-        const keep = [...now].filter((r) => {
+        const inside = (r: string, among: number[][]) => {
           const [a, b] = r.split(':').map(Number);
-          return old.some(([x, y]) => x <= a && b <= y);
-        });
+          return among.some(([x, y]) => x <= a && b <= y);
+        };
+        const keep = [...[...now].filter((r) => inside(r, old)), ...[...before].filter((r) => inside(r, nowRanges))];
         this.uncovered.set(key, new Set(keep));
       }
     }

@@ -11,6 +11,7 @@ import type { Case } from '../corpus/case.js';
 import type { Implementation } from '../impls/implementation.js';
 import { findingSignature, Oracle, type CaseResult, type Finding, type RecordedRun } from '../oracle/run.js';
 import { InProcessTsImplementation } from '../impls/adapters/in-process-ts.js';
+import { TsStateMemo } from '../impls/adapters/ts-state-memo.js';
 import * as tsStf from '../impls/ts/src/index.js';
 import { CaseBuilder } from './build.js';
 import { StfCoverage } from './coverage.js';
@@ -117,7 +118,6 @@ export class FuzzEngine {
   constructor(private readonly opts: EngineOptions) {
     this.oracle = new Oracle(opts.impls);
     this.builder = new CaseBuilder(opts.profile);
-    this.tsImpl = opts.impls.find((i): i is InProcessTsImplementation => i instanceof InProcessTsImplementation && i.stf === tsStf) ?? null;
     this.corpus = [...(opts.corpus ?? [])].filter((c) => c.profile === opts.profile);
     this.genArb = casePlanArb(opts.profile, undefined, { preStates: opts.preStates });
     this.stats = { worker: opts.worker ?? 0, cases: 0, execs: 0, checkpoints: 0, findings: 0, corpusSize: this.corpus.length, genMs: 0, implMs: Object.fromEntries(opts.impls.map((i) => [i.name, 0])), compareMs: 0, shrinkMs: 0, elapsedMs: 0, outcomes: {}, coverageBlocks: 0 };
@@ -130,16 +130,35 @@ export class FuzzEngine {
   }
 
   /**
-   * The in-process TS implementation running the real TS STF, whose run the builder's chain view
-   * records (a test's mutant STF is run by the oracle as before, so its case stream is unchanged).
+   * The in-process TS implementation running the real TS STF (as listed, maybe the registry's lazy
+   * wrapper), whose run the builder's chain view records (a test's mutant STF is run by the oracle
+   * as before, so its case stream is unchanged).
    */
-  private readonly tsImpl: InProcessTsImplementation | null;
+  private tsImpl: Implementation | null = null;
+  /**
+   * States the TS implementation reached, shared by the builder's chain view and the oracle's runs
+   * (impls/adapters/ts-state-memo.ts): mutated cases and shrinking repeat prefixes of corpus cases.
+   */
+  private memo: TsStateMemo | null = null;
+
+  /** Finds the in-process TS implementation running the real STF (loading a lazy one to look). */
+  private async findTsImplementation(): Promise<void> {
+    for (const impl of this.opts.impls) {
+      const adapter = (await impl.adapter?.()) ?? impl;
+      if (adapter instanceof InProcessTsImplementation && adapter.stf === tsStf) {
+        this.tsImpl = impl;
+        this.memo = new TsStateMemo(tsStf, this.opts.profile === 'small' ? 2048 : 64);
+        adapter.useMemo(this.memo);
+        return;
+      }
+    }
+  }
 
   /** A case, and for a generated one the TS implementation's run recorded while building it. */
   private build(d: Drawn['kind'], plan: CasePlan | MutationPlan): { c: Case; recorded: RecordedRun | null } {
     if (d === 'mut') return { c: mutateCase(this.corpus, plan as MutationPlan), recorded: null };
     if (!this.tsImpl) return { c: this.builder.build(plan as CasePlan), recorded: null };
-    const { case: c, view } = this.builder.buildWithView(plan as CasePlan);
+    const { case: c, view } = this.builder.buildWithView(plan as CasePlan, undefined, this.memo);
     return { c, recorded: view.recordedFor(this.tsImpl, c.checkpoints.length) };
   }
 
@@ -157,6 +176,7 @@ export class FuzzEngine {
     const mrng = new fc.Random(xoroshiro128plus(mix(o.seed, o.worker ?? 0)));
     const mutationRate = o.mutationRate ?? 0.3;
     let lastProgress = started;
+    await this.findTsImplementation();
     await this.coverage?.start();
     for (let it = 0; !this.stopped; it++) {
       if (o.runs !== undefined && it >= o.runs) break;
@@ -180,6 +200,7 @@ export class FuzzEngine {
         const key = out === null ? 'none' : out.status === 'accepted' ? 'accepted' : out.code;
         this.stats.outcomes[key] = (this.stats.outcomes[key] ?? 0) + 1;
       }
+      let joined = false;
       if (r.finding) {
         const signature = findingSignature(r.finding);
         if (!this.seen.has(signature)) {
@@ -195,9 +216,12 @@ export class FuzzEngine {
         if (features.length > 0 && this.corpus.length < (o.maxCorpus ?? 2000)) {
           this.corpus.push(c);
           this.stats.corpusSize = this.corpus.length;
+          joined = true;
           o.onNovel?.(c, features);
         }
       }
+      // only corpus cases are mutated later: the states this case reached are worth keeping then
+      this.memo?.settle(joined);
       const now = performance.now();
       if (o.onProgress && now - lastProgress >= (o.progressEveryMs ?? 500)) {
         lastProgress = now;

@@ -63,4 +63,10 @@ export interface Implementation {
   /** Replaces the current state with a canonical state file. */
   restore(state: Uint8Array): Promise<CallResult | { kind: 'ok'; elapsedMs: number }>;
   close(): Promise<void>;
+  /**
+   * For a wrapper that loads its adapter on first use (impls/registry.ts): the adapter, loaded.
+   * Callers that treat a particular adapter specially (the fuzz engine and the in-process TS
+   * implementation) look through the wrapper with it.
+   */
+  adapter?(): Promise<Implementation>;
 }

@@ -126,6 +126,10 @@ class OnDemand implements Implementation {
     return this.impl ? this.impl.restore(state) : this.get().then((i) => i.restore(state));
   }
 
+  adapter(): Promise<Implementation> {
+    return this.get();
+  }
+
   async close(): Promise<void> {
     if (this.loading) await (await this.loading).close();
   }
