@@ -6,6 +6,7 @@ import * as Schema from 'effect/Schema';
 import { Unpackr } from 'msgpackr';
 import { DecodeError } from './errors.js';
 import { wrongKind, type FileKind } from './file-kind.js';
+import { writeCheckpoint } from './checkpoint-writer.js';
 import { packCanonical } from './msgpack-canonical.js';
 import * as S from './schema.js';
 
@@ -61,7 +62,8 @@ export function decodeCheckpoint(bytes: Uint8Array): S.Checkpoint {
   }
   return cp;
 }
-export const encodeCheckpoint = (cp: S.Checkpoint) => encodeWith(S.Checkpoint, cp);
+/** A checkpoint's canonical bytes (written directly; through the schema when a value is out of range, to report it). */
+export const encodeCheckpoint = (cp: S.Checkpoint) => writeCheckpoint(cp) ?? encodeWith(S.Checkpoint, cp);
 export const decodeChainState = (bytes: Uint8Array) => decodeWith(S.ChainStateFile, 'state', bytes, 'state');
 export const encodeChainState = (st: S.ChainStateFile) => encodeWith(S.ChainStateFile, st);
 export const decodeOutcome = (bytes: Uint8Array) => decodeWith(S.Outcome, 'outcome', bytes, 'outcome');

@@ -4,7 +4,8 @@
 // above 2^32 as float64 and bigints below 2^63 as int64; neither is canonical, so writing is done
 // here. Only the value types difftower files contain are supported.
 
-class Writer {
+/** A growing byte buffer with msgpack's fixed-width writes (core/checkpoint-writer.ts writes with it too). */
+export class Writer {
   buf = new Uint8Array(1024);
   view = new DataView(this.buf.buffer);
   len = 0;
@@ -44,6 +45,35 @@ class Writer {
     this.room(b.length);
     this.buf.set(b, this.len);
     this.len += b.length;
+  }
+  /** A non-negative integer below 2^32 in its shortest form. */
+  uint(n: number) {
+    if (n < 128) this.u8(n);
+    else if (n < 0x100) (this.u8(0xcc), this.u8(n));
+    else if (n < 0x10000) this.u16(0xcd, n);
+    else this.u32(0xce, n);
+  }
+  /** An array or map header (tag base 0x90 / 0x80, 16- and 32-bit forms 0xdc/0xdd, 0xde/0xdf). */
+  header(fix: number, t16: number, n: number) {
+    if (n <= 15) this.u8(fix | n);
+    else if (n < 0x10000) this.u16(t16, n);
+    else this.u32(t16 + 1, n);
+  }
+  /** The low 256 bits of v (two's complement) as a 32-byte bin, big-endian. */
+  bin32(v: bigint) {
+    this.room(34);
+    this.buf[this.len] = 0xc4;
+    this.buf[this.len + 1] = 32;
+    const o = this.len + 2;
+    this.view.setBigUint64(o, BigInt.asUintN(64, v >> 192n));
+    this.view.setBigUint64(o + 8, BigInt.asUintN(64, v >> 128n));
+    this.view.setBigUint64(o + 16, BigInt.asUintN(64, v >> 64n));
+    this.view.setBigUint64(o + 24, BigInt.asUintN(64, v));
+    this.len += 34;
+  }
+  /** The written bytes. */
+  result(): Uint8Array {
+    return this.buf.slice(0, this.len);
   }
 }
 

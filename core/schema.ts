@@ -16,19 +16,25 @@ export const Fr = Schema.transform(
   },
 );
 
+/** Big-endian bytes as an unsigned integer (64 bits at a time: a bigint operation per byte is slow). */
 export function frFromBytes(bytes: Uint8Array): bigint {
-  let v = 0n;
-  for (const b of bytes) v = (v << 8n) | BigInt(b);
-  return v;
+  if (bytes.length !== FIELD_BYTES) {
+    let v = 0n;
+    for (const b of bytes) v = (v << 8n) | BigInt(b);
+    return v;
+  }
+  const d = new DataView(bytes.buffer, bytes.byteOffset, FIELD_BYTES);
+  return (((((d.getBigUint64(0) << 64n) | d.getBigUint64(8)) << 64n) | d.getBigUint64(16)) << 64n) | d.getBigUint64(24);
 }
 
+/** The low 256 bits of v (two's complement for a negative one), big-endian. */
 export function frToBytes(v: bigint): Uint8Array {
   const out = new Uint8Array(FIELD_BYTES);
-  let x = v;
-  for (let i = FIELD_BYTES - 1; i >= 0; i--) {
-    out[i] = Number(x & 0xffn);
-    x >>= 8n;
-  }
+  const d = new DataView(out.buffer);
+  d.setBigUint64(0, BigInt.asUintN(64, v >> 192n));
+  d.setBigUint64(8, BigInt.asUintN(64, v >> 128n));
+  d.setBigUint64(16, BigInt.asUintN(64, v >> 64n));
+  d.setBigUint64(24, BigInt.asUintN(64, v));
   return out;
 }
 
