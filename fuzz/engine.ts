@@ -182,6 +182,8 @@ export class FuzzEngine {
       if (o.runs !== undefined && it >= o.runs) break;
       if (Date.now() >= deadline) break;
 
+      // Coverage counts from before the build: the builder's chain view is the TS implementation's run.
+      await this.coverage?.reset();
       const t0 = performance.now();
       // fast-check's runner varies bias over a run too: strong bias finds edges, none finds the rest.
       const bias = [2, 4, 8, undefined][it % 4];
@@ -190,7 +192,6 @@ export class FuzzEngine {
       const { c, recorded } = this.build(drawn.kind, drawn.value.value);
       this.stats.genMs += performance.now() - t0 - (recorded ? recorded.genesisMs + recorded.results.reduce((n, x) => n + x.elapsedMs, 0) : 0);
 
-      await this.coverage?.reset();
       const r = await this.oracle.run(c, recorded);
       const newBlocks = (await this.coverage?.novel()) ?? false;
       this.stats.coverageBlocks = this.coverage?.blocks ?? 0;

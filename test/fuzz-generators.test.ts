@@ -20,6 +20,7 @@ import { CaseBuilder } from '../fuzz/build.js';
 import { breakEncoding, type EncBreak, type ItemKind } from '../fuzz/encoding.js';
 import { FuzzEngine } from '../fuzz/engine.js';
 import { StfCoverage } from '../fuzz/coverage.js';
+import { makeImplementation } from '../impls/registry.js';
 import { casePlanArb, type CasePlan, type CheckpointPlan } from '../fuzz/plan.js';
 import { buildPreState, preStateArb, TREES, type Fill, type PreStatePlan } from '../fuzz/prestate.js';
 import { TARGETED_CODES, violationsFor } from '../fuzz/violations.js';
@@ -73,6 +74,17 @@ describe('coverage guidance', () => {
     } finally {
       await cov.stop();
     }
+  });
+});
+
+describe('coverage guidance in the engine', () => {
+  it('counts the TS code run by the builder\'s chain view, whose run the oracle takes for the lazy registry implementation', async () => {
+    // (rust runs in a worker thread: only the TS STF in this thread is counted)
+    const engine = new FuzzEngine({ profile: 'small', seed: 4n, runs: 16, mutationRate: 0, coverage: true, impls: [makeImplementation('ts', 60_000, 'small'), makeImplementation('rust', 60_000, 'small')] });
+    const stats = await engine.run();
+    await engine.close();
+    // validation, trees, blob decoding and hashing: dozens of blocks; 0 if the run went uncounted
+    expect(stats.coverageBlocks).toBeGreaterThan(50);
   });
 });
 
