@@ -80,7 +80,8 @@ export type CampaignSummary = ReturnType<typeof campaignSummary>;
 
 /** Writes DIR/corpus/<id>.case, DIR/shards/shard-<i>.corpus and DIR/findings/*.case; returns signature -> reproducer path. */
 export async function exportCampaign(store: CampaignStore, results: ShardResult[], findings: CampaignFinding[], dir: string): Promise<Map<string, string>> {
-  const corpus = await store.corpus();
+  // as stored, not decoded: the export keeps what there is, a damaged entry included
+  const corpus = await store.corpusEntries();
   mkdirSync(join(dir, 'corpus'), { recursive: true });
   mkdirSync(join(dir, 'shards'), { recursive: true });
   for (const e of corpus) writeFileSync(join(dir, 'corpus', `${e.id}.case`), e.bytes);

@@ -205,16 +205,29 @@ export class CampaignStore {
     return this.redis.llen(this.k('corpus:log'));
   }
 
-  /** The first `n` cases of the corpus log (all of them if n is undefined), in log order. */
-  async corpus(n?: number): Promise<{ id: string; bytes: Uint8Array; case: Case }[]> {
+  /** The first `n` entries of the corpus log (all of them if n is undefined), in log order, as stored. */
+  async corpusEntries(n?: number): Promise<{ id: string; bytes: Uint8Array }[]> {
     const ids = await this.redis.lrange(this.k('corpus:log'), 0, n === undefined ? -1 : n - 1);
     if (ids.length === 0) return [];
     const blobs = await this.redis.hmgetBuffer(this.k('corpus'), ...ids);
     return ids.map((id, i) => {
       const b = blobs[i];
       if (!b) throw new EnvironmentError(`campaign corpus is missing case ${id}`);
-      const f = decodeCaseFile(b);
-      return { id, bytes: new Uint8Array(b), case: { profile: f.profile, chainId: f.chainId, version: f.version, checkpoints: f.checkpoints } };
+      return { id, bytes: new Uint8Array(b) };
+    });
+  }
+
+  /** The first `n` cases of the corpus log, decoded (what a shard starts from). */
+  async corpus(n?: number): Promise<{ id: string; bytes: Uint8Array; case: Case }[]> {
+    return (await this.corpusEntries(n)).map(({ id, bytes }) => {
+      let f: ReturnType<typeof decodeCaseFile>;
+      try {
+        f = decodeCaseFile(bytes);
+      } catch (err) {
+        // every shard starts from the whole corpus: one damaged entry fails them all, so say which
+        throw new EnvironmentError(`campaign corpus case ${id} is damaged (${(err as Error).message}); remove it from ${this.k('corpus')} and ${this.k('corpus:log')}`);
+      }
+      return { id, bytes, case: { profile: f.profile, chainId: f.chainId, version: f.version, checkpoints: f.checkpoints } };
     });
   }
 

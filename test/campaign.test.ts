@@ -4,7 +4,7 @@
 // killed with SIGKILL mid-shard has its shard finished elsewhere and counted once.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,6 +147,35 @@ describe.skipIf(noRedis)('difftower campaign', () => {
     const words = shard.replay.match(/'[^']*'|\S+/g)!.map((x: string) => x.replace(/^'|'$/g, ''));
     const alone = JSON.parse(cli(...words.slice(1), '--report', 'json', '--quiet').stdout);
     expect([alone.cases, alone.checkpoints]).toEqual([shard.cases, shard.checkpoints]);
+  });
+
+  it('a shard that fails on every attempt (a damaged corpus entry in Redis): the worker and the report exit 4 and name it, the rest is kept', async () => {
+    const start = cli('campaign', 'start', '--cluster', redis.url, '--campaign', 'damaged', '--shards', '2', '--runs-per-shard', '3', '--seed', '3', '--impls', 'ts,ts');
+    expect(start.status, start.stderr).toBe(0);
+    const store = await CampaignStore.open(redis.url, 'damaged');
+    try {
+      // every shard starts from the whole corpus, so one entry that is not a case file fails them all
+      const key = (k: string) => (store as unknown as { k(name: string): string }).k(k);
+      await store.redis.hset(key('corpus'), 'bogus', Buffer.from('not a case file'));
+      await store.redis.rpush(key('corpus:log'), 'bogus');
+      const w = worker(redis.url, 'damaged');
+      const end = await w.done;
+      expect(end.code, end.log).toBe(4);
+      expect(end.log).toMatch(/shard\(s\) 0, 1 failed on every attempt/);
+      expect(end.log).toContain('campaign corpus case bogus is damaged');
+      expect(Object.keys(await store.failed()).sort()).toEqual(['0', '1']);
+      expect(await store.resultCount()).toBe(0);
+
+      const status = cli('campaign', 'status', '--cluster', redis.url, '--campaign', 'damaged');
+      expect(status.stdout).toMatch(/shard 0 FAILED: .*damaged/);
+      const out = mkdtempSync(join(tmpdir(), 'dt-campaign-'));
+      const rep = cli('campaign', 'report', '--cluster', redis.url, '--campaign', 'damaged', '--out', out);
+      expect(rep.status, rep.stderr).toBe(4); // not "no divergence": the shards were never fuzzed
+      expect(rep.stderr).toContain('failed on every attempt');
+      expect(existsSync(join(out, 'campaign.json'))).toBe(true); // what there is, is still exported
+    } finally {
+      await store.close();
+    }
   });
 
   it('gives clear errors: no Redis (4), unknown campaign and bad flags (2)', () => {

@@ -12,7 +12,7 @@ import { BULL_PREFIX, CampaignStore, connectionOf, redactUrl, type CampaignMeta 
 import { parseImplementationList } from '../../impls/registry.js';
 import { clock, durationMs } from '../progress.js';
 import { emit, finish, jsonText, junit, reportFormatOf, type ReportCase } from '../report.js';
-import { EXIT, intOf, profileOf, ROOT, seedOf, UsageError, parseCommand } from '../shared.js';
+import { EnvironmentError, EXIT, intOf, profileOf, ROOT, seedOf, UsageError, parseCommand } from '../shared.js';
 import { CAMPAIGN } from './index.js';
 import { preflight } from './fuzz.js';
 
@@ -129,7 +129,10 @@ async function report(args: string[]): Promise<number> {
     const incomplete = results.length < meta.shards ? ` (incomplete: ${results.length} of ${meta.shards} shards recorded${failed.length ? `; shard(s) ${failed.join(', ')} failed` : ''})` : '';
     finish(format, values['report-file'], { json: () => s, junit: () => junit(`difftower campaign ${meta.name}`, cases(), { seed: meta.seed, profile: meta.profile, implementations: meta.impls, shards: String(meta.shards) }) },
       (s.divergences.length === 0 ? `no divergence: ${s.cases} cases, ${s.checkpoints} checkpoints over ${results.length} shard(s)` : `${s.divergences.length} divergence(s); reproducers in ${join(out, 'findings')}/`) + `${incomplete}; exported to ${out}/`);
-    return s.divergences.length === 0 ? EXIT.ok : EXIT.finding;
+    if (s.divergences.length > 0) return EXIT.finding;
+    // A shard that failed on every attempt was never fuzzed: "no divergence" would pass a gate it did not test.
+    if (failed.length > 0) throw new EnvironmentError(`campaign '${meta.name}': shard(s) ${failed.join(', ')} failed on every attempt, so the campaign is incomplete (see 'difftower campaign status')`);
+    return EXIT.ok;
   } finally {
     await store.close();
   }
