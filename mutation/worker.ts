@@ -46,6 +46,8 @@ function loadSample(): Case[] {
 
 async function test(): Promise<{ killed: boolean; by: string | null; ms: number }> {
   const t0 = performance.now();
+  // values the STF caches (genesis, empty subtrees) were computed under another mutant
+  (stf as TsStfModule & { clearCaches?: () => void }).clearCaches?.();
   try {
     const kill = await runSuite(ts, rust, { sample });
     return { killed: kill !== null, by: kill ? `${kill.part}: ${kill.what}` : null, ms: performance.now() - t0 };

@@ -24,6 +24,11 @@ interface Trees {
 /** Genesis states built so far, by profile/chainId/version (ChainState.genesis copies them). */
 const GENESIS = new Map<string, ChainState>();
 
+/** Forgets the genesis states built so far (see clearCaches in index.ts). */
+export function clearGenesisStates(): void {
+  GENESIS.clear();
+}
+
 export interface GenesisOptions {
   chainId?: bigint;
   version?: bigint;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CheckpointGenerator } from '../../../core/generate.js';
 import type { Checkpoint } from '../../../core/schema.js';
 import { forgetHashes, pauseHashes, permutationCount, poseidon2Hash, recordHashes, replayHashes } from '../src/hash/poseidon2.js';
-import { ChainState, fromStateFile, toStateFile } from '../src/index.js';
+import { ChainState, clearCaches, fromStateFile, toStateFile } from '../src/index.js';
 import type { Outcome } from '../src/model.js';
 import { IndexedTree, type IndexedLeaf } from '../src/trees/indexed-tree.js';
 import { MerkleTree } from '../src/trees/merkle-tree.js';
@@ -119,6 +119,15 @@ describe('genesis built once, copies independent', () => {
     // a copy keeps the ids it was asked for (they check every later header)
     const other = ChainState.genesis('small', { chainId: 78n, version: 4n });
     expect([other.chainId, other.version, b.chainId, b.version]).toEqual([78n, 4n, 77n, 3n]);
+  });
+
+  it('clearCaches forgets it (mutation testing switches code under the cache): the next genesis is built again, equal', () => {
+    const a = toStateFile(ChainState.genesis('small'));
+    clearCaches();
+    const [b, used] = perms(() => ChainState.genesis('small'));
+    expect(used).toBeGreaterThan(10); // prefill leaves, empty subtrees and the genesis header hashed again
+    expect(toStateFile(b)).toEqual(a);
+    expect(perms(() => ChainState.genesis('small'))[1]).toBe(0);
   });
 
   it('applying to a genesis or a clone leaves the others as they were', () => {

@@ -250,6 +250,12 @@ function absorb(x: Fe, input: bigint): void {
   for (let j = 0; j < LIMBS; j++) x[j] += IN[j];
 }
 
+/** Forgets the cached sponge IVs and any kept hashes (see clearCaches in index.ts). */
+export function clearHashCaches(): void {
+  IV_CACHE.length = 0;
+  forgetHashes();
+}
+
 /** Montgomery form of the sponge IV n * 2^64, cached for small n. */
 const IV_CACHE: Fe[] = [];
 function ivFor(n: number): Fe {

@@ -8,6 +8,11 @@ import { Journal } from './journal.js';
 
 const zeroCache: bigint[] = [0n];
 
+/** Forgets the empty-subtree values computed so far (see clearCaches in index.ts). */
+export function clearEmptySubtreeRoots(): void {
+  zeroCache.length = 1;
+}
+
 /** Empty-subtree value at `level` (Z_0 = 0, Z_{k+1} = H(Z_k, Z_k)). */
 export function emptySubtreeRoot(level: number): bigint {
   while (zeroCache.length <= level) {
