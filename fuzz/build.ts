@@ -98,7 +98,7 @@ export class CaseBuilder {
       // A pre-state: the view restores the same state bytes the implementations will.
       const pre = buildPreState(plan.pre, this.profile, { chainId: this.chainId, version: this.version });
       const stateBytes = encodeChainState(pre.file);
-      const view = ChainView.fromState(pre.file, stateBytes, stf, memo);
+      const view = new ChainView({ state: stateBytes }, stf, memo);
       const chain = new Tracked(pre.nullifiers, pre.slots);
       chain.blockNumber = pre.file.last.blockNumber;
       chain.slot = pre.file.last.slotNumber;
@@ -107,7 +107,7 @@ export class CaseBuilder {
       const checkpoints = plan.checkpoints.map((cp) => this.checkpoint(cp, chain, view, ids));
       return { case: { profile: this.profile, ...ids, checkpoints, state: stateBytes }, view };
     }
-    const view = new ChainView(this.profile, this.chainId, this.version, stf, memo);
+    const view = new ChainView({ genesis: { profile: this.profile, chainId: this.chainId, version: this.version } }, stf, memo);
     const prefill = Array.from({ length: this.sizes.prefill }, (_, i) => BigInt(i));
     const chain = new Tracked(prefill, prefill);
     const checkpoints = plan.checkpoints.map((cp) => this.checkpoint(cp, chain, view, { chainId: this.chainId, version: this.version }));

@@ -1,17 +1,18 @@
 // The fuzz builder's view of the chain it is building a case for: a TypeScript STF chain that is
 // advanced by applying each checkpoint's *final bytes*, exactly as the in-process TypeScript
-// implementation would (impls/adapters/in-process-ts.ts applyCheckpointBytes). Its results are
+// implementation would (impls/adapters/in-process-ts.ts TsRun, which it shares). Its results are
 // therefore that implementation's run of the case, and the oracle takes them instead of applying
 // every checkpoint a second time (Oracle.run's `recorded`). Before this, the builder kept a shadow
 // chain and the oracle ran the TS implementation again: two full TS applies per checkpoint.
 //
 // Blob-form checkpoints still cost the TS STF a preview of their blocks form: their block end
-// markers carry roots, which only an STF can compute before the bytes exist.
+// markers carry roots, which only an STF can compute before the bytes exist. The apply of the blob
+// bytes that follows reuses the preview's hashes (ChainState.preview).
 
 import type { Checkpoint } from '../core/schema.js';
 import { TsRun, type TsStfModule } from '../impls/adapters/in-process-ts.js';
 import type { TsStateMemo } from '../impls/adapters/ts-state-memo.js';
-import type { CallResult, Implementation } from '../impls/implementation.js';
+import type { CallResult, GenesisParams, Implementation } from '../impls/implementation.js';
 import type { RecordedRun } from '../oracle/run.js';
 import * as tsStf from '../impls/ts/src/index.js';
 import type { Outcome as TsOutcome } from '../impls/ts/src/index.js';
@@ -24,31 +25,26 @@ export class ChainView {
   private crashed = false;
 
   /**
-   * A view from genesis. `memo`: states the TS implementation reached before (the fuzz engine's,
+   * A view from genesis or from a pre-state's bytes (fuzz/prestate.ts), started as the
+   * implementation starts. `memo`: states the TS implementation reached before (the fuzz engine's,
    * shared with that implementation), so this view records into it and takes from it.
    */
   constructor(
-    profile: 'aztec' | 'small',
-    chainId: bigint,
-    version: bigint,
+    start: { genesis: GenesisParams } | { state: Uint8Array },
     readonly stf: TsStfModule = tsStf,
     memo: TsStateMemo | null = null,
-    start: 'genesis' | 'none' = 'genesis',
   ) {
     this.run = new TsRun(stf, memo);
-    if (start === 'genesis') this.timed(() => this.run.genesis({ profile, chainId, version }));
-  }
-
-  /** A view that starts from a pre-state's bytes (fuzz/prestate.ts), restored as the implementation restores them. */
-  static fromState(file: { profile: 'aztec' | 'small'; chainId: bigint; version: bigint }, bytes: Uint8Array, stf: TsStfModule = tsStf, memo: TsStateMemo | null = null): ChainView {
-    const view = new ChainView(file.profile, file.chainId, file.version, stf, memo, 'none');
+    if ('genesis' in start) {
+      this.timed(() => this.run.genesis(start.genesis));
+      return;
+    }
     try {
-      view.timed(() => view.run.restore(bytes));
+      this.timed(() => this.run.restore(start.state));
     } catch {
       // the TS implementation refuses the state: the oracle will restore it for real and report that
-      view.crashed = true;
+      this.crashed = true;
     }
-    return view;
   }
 
   private timed(f: () => void): void {
