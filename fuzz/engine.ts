@@ -144,7 +144,8 @@ export class FuzzEngine {
   /** Finds the in-process TS implementation running the real STF (loading a lazy one to look). */
   private async findTsImplementation(): Promise<void> {
     for (const impl of this.opts.impls) {
-      const adapter = (await impl.adapter?.()) ?? impl;
+      // (an adapter that fails to load is not the TS one; its first call reports the failure as before)
+      const adapter = (await impl.adapter?.().catch(() => null)) ?? impl;
       if (adapter instanceof InProcessTsImplementation && adapter.stf === tsStf) {
         this.tsImpl = impl;
         this.memo = new TsStateMemo(tsStf, this.opts.profile === 'small' ? 2048 : 64);
