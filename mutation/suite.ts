@@ -4,10 +4,11 @@
 // the committed seed and regression corpus (with their recorded outcomes), and a fixed fuzz
 // sample: the cases a seed-1 fuzz run of the unmutated STFs kept as new behaviour (every outcome
 // code, code pair and tree fill it reached), made once per mutation run. A mutant is killed when
-// any part shows a divergence, a mismatch with a recorded outcome, or the mutated STF throwing.
+// any part shows a divergence, a mismatch with a recorded outcome, state files (snapshots) that
+// differ after a case, or the mutated STF throwing.
 
 import { join } from 'node:path';
-import { encodeCheckpoint } from '../core/codec.js';
+import { decodeChainState, encodeCheckpoint } from '../core/codec.js';
 import { blobCheckpointFromVector, blocksCheckpointFromVector, loadVectors, type CheckpointSequence } from '../core/vectors.js';
 import { listCaseFiles, readCaseFile, type Case, type CaseFile } from '../corpus/case.js';
 import { replayCase } from '../corpus/replay.js';
@@ -50,6 +51,27 @@ function vectorCases(): Case[] {
 let corpusFiles: CaseFile[] | null = null;
 let vectors: Case[] | null = null;
 
+/**
+ * After a case both ran through without a finding: their state files (spec §8 snapshot) must be the
+ * same bytes. Outcomes carry roots and sizes only, so without this a mutant that breaks only the
+ * snapshot path (a tree's leaves() or getLeaf) would live. Returns what differs, or null.
+ */
+async function snapshotsDiffer(ts: Implementation, rust: Implementation): Promise<string | null> {
+  const [a, b] = await Promise.all([ts.snapshot(), rust.snapshot()]);
+  if (!(a instanceof Uint8Array)) return `ts snapshot failed: ${JSON.stringify(a).slice(0, 200)}`;
+  if (!(b instanceof Uint8Array)) return `rust snapshot failed: ${JSON.stringify(b).slice(0, 200)}`;
+  if (Buffer.from(a).equals(Buffer.from(b))) return null;
+  let left: Record<string, unknown>;
+  try {
+    left = decodeChainState(a) as unknown as Record<string, unknown>;
+  } catch (err) {
+    return `ts snapshot is not a valid state file: ${(err as Error).message}`;
+  }
+  const right = decodeChainState(b) as unknown as Record<string, unknown>;
+  const field = Object.keys(right).find((k) => JSON.stringify(left[k], (_, v) => (typeof v === 'bigint' ? v.toString() : v)) !== JSON.stringify(right[k], (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
+  return `state files differ${field ? ` at ${field}` : ''}`;
+}
+
 /** Runs the suite with `ts` (the STF under mutation) and `rust`; the first kill, or null. */
 export async function runSuite(ts: Implementation, rust: Implementation, o: SuiteOptions): Promise<Kill | null> {
   vectors ??= vectorCases();
@@ -58,6 +80,8 @@ export async function runSuite(ts: Implementation, rust: Implementation, o: Suit
   for (const [k, c] of vectors.entries()) {
     const r = await oracle.run(c);
     if (r.finding) return { part: 'vectors', what: `small sequence ${k}: ${describeFinding(r.finding)}` };
+    const d = await snapshotsDiffer(ts, rust);
+    if (d) return { part: 'vectors', what: `small sequence ${k}: ${d}` };
   }
   for (const f of corpusFiles) {
     const r = await replayCase(oracle, f);
@@ -67,6 +91,8 @@ export async function runSuite(ts: Implementation, rust: Implementation, o: Suit
   for (const [k, c] of o.sample.entries()) {
     const r = await oracle.run(c);
     if (r.finding) return { part: 'fuzz', what: `sample case ${k}: ${describeFinding(r.finding)}` };
+    const d = await snapshotsDiffer(ts, rust);
+    if (d) return { part: 'fuzz', what: `sample case ${k}: ${d}` };
   }
   return null;
 }
