@@ -49,11 +49,19 @@ export class ChainState {
     readonly version: bigint,
     trees?: Trees,
   ) {
-    this.noteHash = trees?.noteHash ?? new AppendOnlyTree('note hash', params.noteHashTreeHeight);
-    this.l1ToL2 = trees?.l1ToL2 ?? new AppendOnlyTree('l1-to-l2 message', params.l1ToL2TreeHeight);
-    this.archive = trees?.archive ?? new AppendOnlyTree('archive', params.archiveHeight);
-    this.nullifier = trees?.nullifier ?? new IndexedTree('nullifier', params.nullifierTreeHeight, hashNullifierLeaf, params.nullifierPrefill);
-    this.publicData = trees?.publicData ?? new IndexedTree('public data', params.publicDataTreeHeight, hashPublicDataLeaf, params.publicDataPrefill);
+    // all or nothing: a copy never falls back to a fresh tree for one it lacks
+    const t = trees ?? {
+      noteHash: new AppendOnlyTree('note hash', params.noteHashTreeHeight),
+      l1ToL2: new AppendOnlyTree('l1-to-l2 message', params.l1ToL2TreeHeight),
+      archive: new AppendOnlyTree('archive', params.archiveHeight),
+      nullifier: new IndexedTree('nullifier', params.nullifierTreeHeight, hashNullifierLeaf, params.nullifierPrefill),
+      publicData: new IndexedTree('public data', params.publicDataTreeHeight, hashPublicDataLeaf, params.publicDataPrefill),
+    };
+    this.noteHash = t.noteHash;
+    this.l1ToL2 = t.l1ToL2;
+    this.archive = t.archive;
+    this.nullifier = t.nullifier;
+    this.publicData = t.publicData;
   }
 
   /**
