@@ -5,7 +5,7 @@
 // that are in range for their wire type and returns null otherwise, leaving the error to the schema
 // route. test/codec.test.ts checks the bytes against the schema route.
 
-import { Writer } from './msgpack-canonical.js';
+import { arrayHeader, mapHeader, Writer } from './msgpack-canonical.js';
 import type { Checkpoint, TxEffect } from './schema.js';
 
 const U32_MAX = 0xffffffff;
@@ -13,13 +13,13 @@ const U64_LIMIT = 1n << 64n;
 
 class OutOfRange extends Error {}
 
-const keyBytes = new Map<string, Uint8Array>();
-function key(w: Writer, k: string): void {
-  let b = keyBytes.get(k);
+const fixstrBytes = new Map<string, Uint8Array>();
+/** A short ASCII string (every key, and the literals 'small', 'aztec', 'blocks', 'blob'): a fixstr. */
+function fixstr(w: Writer, text: string): void {
+  let b = fixstrBytes.get(text);
   if (!b) {
-    // every key is ASCII and shorter than 32: a fixstr
-    b = Uint8Array.from([0xa0 | k.length, ...Buffer.from(k, 'ascii')]);
-    keyBytes.set(k, b);
+    b = Uint8Array.from([0xa0 | text.length, ...Buffer.from(text, 'ascii')]);
+    fixstrBytes.set(text, b);
   }
   w.bytes(b);
 }
@@ -30,7 +30,7 @@ function fr(w: Writer, v: bigint): void {
 }
 
 function frs(w: Writer, vs: readonly bigint[]): void {
-  w.header(0x90, 0xdc, vs.length);
+  arrayHeader(w, vs.length);
   for (const v of vs) fr(w, v);
 }
 
@@ -45,45 +45,39 @@ function u64(w: Writer, v: bigint): void {
   else w.u64(0xcf, v);
 }
 
-function str(w: Writer, s: string): void {
-  key(w, s); // the literals written here are short ASCII too
+/** Map entries with field-element values, in the order given. */
+function frEntries(w: Writer, entries: readonly [string, bigint][]): void {
+  for (const [name, v] of entries) (fixstr(w, name), fr(w, v));
+}
+
+function frsEntries(w: Writer, entries: readonly [string, readonly bigint[]][]): void {
+  for (const [name, vs] of entries) (fixstr(w, name), frs(w, vs));
 }
 
 function tx(w: Writer, t: TxEffect): void {
-  w.header(0x80, 0xde, 10);
-  key(w, 'revertCode');
+  mapHeader(w, 10);
+  fixstr(w, 'revertCode');
   u32(w, t.revertCode, 255);
-  key(w, 'txHash');
-  fr(w, t.txHash);
-  key(w, 'transactionFee');
-  fr(w, t.transactionFee);
-  key(w, 'noteHashes');
-  frs(w, t.noteHashes);
-  key(w, 'nullifiers');
-  frs(w, t.nullifiers);
-  key(w, 'l2ToL1Msgs');
-  frs(w, t.l2ToL1Msgs);
-  key(w, 'publicDataWrites');
-  w.header(0x90, 0xdc, t.publicDataWrites.length);
+  frEntries(w, [['txHash', t.txHash], ['transactionFee', t.transactionFee]]);
+  frsEntries(w, [['noteHashes', t.noteHashes], ['nullifiers', t.nullifiers], ['l2ToL1Msgs', t.l2ToL1Msgs]]);
+  fixstr(w, 'publicDataWrites');
+  arrayHeader(w, t.publicDataWrites.length);
   for (const pair of t.publicDataWrites) {
     if (pair.length !== 2) throw new OutOfRange();
     w.u8(0x92);
     fr(w, pair[0]);
     fr(w, pair[1]);
   }
-  key(w, 'privateLogs');
-  w.header(0x90, 0xdc, t.privateLogs.length);
+  fixstr(w, 'privateLogs');
+  arrayHeader(w, t.privateLogs.length);
   for (const log of t.privateLogs) frs(w, log);
-  key(w, 'publicLogs');
-  frs(w, t.publicLogs);
-  key(w, 'contractClassLog');
+  frsEntries(w, [['publicLogs', t.publicLogs]]);
+  fixstr(w, 'contractClassLog');
   if (t.contractClassLog === null) w.u8(0xc0);
   else {
-    w.header(0x80, 0xde, 2);
-    key(w, 'contractAddress');
-    fr(w, t.contractClassLog.contractAddress);
-    key(w, 'fields');
-    frs(w, t.contractClassLog.fields);
+    mapHeader(w, 2);
+    frEntries(w, [['contractAddress', t.contractClassLog.contractAddress]]);
+    frsEntries(w, [['fields', t.contractClassLog.fields]]);
   }
 }
 
@@ -92,54 +86,40 @@ export function writeCheckpoint(cp: Checkpoint): Uint8Array | null {
   if (cp.v !== 1 || (cp.profile !== 'aztec' && cp.profile !== 'small')) return null;
   if (cp.form === 'blocks' ? !Array.isArray(cp.blocks) || cp.blobFields !== null : cp.form !== 'blob' || cp.blocks !== null || !Array.isArray(cp.blobFields)) return null;
   const w = new Writer();
+  const h = cp.header;
   try {
-    w.header(0x80, 0xde, 7);
-    key(w, 'v');
+    mapHeader(w, 7);
+    fixstr(w, 'v');
     w.u8(1);
-    key(w, 'profile');
-    str(w, cp.profile);
-    key(w, 'header');
-    const h = cp.header;
-    w.header(0x80, 0xde, 8);
-    key(w, 'chainId');
-    fr(w, h.chainId);
-    key(w, 'version');
-    fr(w, h.version);
-    key(w, 'slotNumber');
-    fr(w, h.slotNumber);
-    key(w, 'timestamp');
+    fixstr(w, 'profile');
+    fixstr(w, cp.profile);
+    fixstr(w, 'header');
+    mapHeader(w, 8);
+    frEntries(w, [['chainId', h.chainId], ['version', h.version], ['slotNumber', h.slotNumber]]);
+    fixstr(w, 'timestamp');
     u64(w, h.timestamp);
-    key(w, 'coinbase');
-    fr(w, h.coinbase);
-    key(w, 'feeRecipient');
-    fr(w, h.feeRecipient);
-    key(w, 'feePerDaGas');
-    fr(w, h.feePerDaGas);
-    key(w, 'feePerL2Gas');
-    fr(w, h.feePerL2Gas);
-    key(w, 'l1ToL2Messages');
-    frs(w, cp.l1ToL2Messages);
-    key(w, 'form');
-    str(w, cp.form);
-    key(w, 'blocks');
+    frEntries(w, [['coinbase', h.coinbase], ['feeRecipient', h.feeRecipient], ['feePerDaGas', h.feePerDaGas], ['feePerL2Gas', h.feePerL2Gas]]);
+    frsEntries(w, [['l1ToL2Messages', cp.l1ToL2Messages]]);
+    fixstr(w, 'form');
+    fixstr(w, cp.form);
+    fixstr(w, 'blocks');
     if (cp.form === 'blocks') {
-      w.header(0x90, 0xdc, cp.blocks.length);
+      arrayHeader(w, cp.blocks.length);
       for (const b of cp.blocks) {
-        w.header(0x80, 0xde, 3);
-        key(w, 'blockNumber');
+        mapHeader(w, 3);
+        fixstr(w, 'blockNumber');
         u32(w, b.blockNumber);
-        key(w, 'totalManaUsed');
+        fixstr(w, 'totalManaUsed');
         u64(w, b.totalManaUsed);
-        key(w, 'txs');
-        w.header(0x90, 0xdc, b.txs.length);
+        fixstr(w, 'txs');
+        arrayHeader(w, b.txs.length);
         for (const t of b.txs) tx(w, t);
       }
-      key(w, 'blobFields');
+      fixstr(w, 'blobFields');
       w.u8(0xc0);
     } else {
       w.u8(0xc0);
-      key(w, 'blobFields');
-      frs(w, cp.blobFields);
+      frsEntries(w, [['blobFields', cp.blobFields]]);
     }
   } catch (err) {
     if (err instanceof OutOfRange) return null;

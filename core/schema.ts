@@ -2,6 +2,7 @@
 // with these at the boundary: anything that does not match is a typed decode error, never a crash.
 
 import * as Schema from 'effect/Schema';
+import { setUint256 } from './msgpack-canonical.js';
 
 const FIELD_BYTES = 32;
 
@@ -30,11 +31,7 @@ export function frFromBytes(bytes: Uint8Array): bigint {
 /** The low 256 bits of v (two's complement for a negative one), big-endian. */
 export function frToBytes(v: bigint): Uint8Array {
   const out = new Uint8Array(FIELD_BYTES);
-  const d = new DataView(out.buffer);
-  d.setBigUint64(0, BigInt.asUintN(64, v >> 192n));
-  d.setBigUint64(8, BigInt.asUintN(64, v >> 128n));
-  d.setBigUint64(16, BigInt.asUintN(64, v >> 64n));
-  d.setBigUint64(24, BigInt.asUintN(64, v));
+  setUint256(new DataView(out.buffer), 0, v);
   return out;
 }
 

@@ -212,6 +212,16 @@ export function forgetHashes(): void {
   permMemo.clear();
 }
 
+/** `compute()`, or the result kept for `key` (null: never kept); kept while recording. */
+function throughMemo<T>(memo: Map<bigint, T>, key: bigint | null, compute: () => T): T {
+  if (key === null) return compute();
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit;
+  const out = compute();
+  if (memoMode === 'record') memo.set(key, out);
+  return out;
+}
+
 /** The memo key of `xs` (prefixed by a tag), or null if some input is outside [0, p). */
 function memoKey(tag: number, xs: readonly bigint[]): bigint | null {
   let k = BigInt(tag);
@@ -226,13 +236,8 @@ function memoKey(tag: number, xs: readonly bigint[]): bigint | null {
 export function poseidon2Permutation(state: readonly bigint[]): bigint[] {
   if (state.length !== 4) throw new RangeError(`poseidon2Permutation expects 4 elements, got ${state.length}`);
   if (memoMode === 'off') return permute4(state);
-  const key = memoKey(4, state);
-  if (key === null) return permute4(state);
-  const kept = permMemo.get(key);
-  if (kept !== undefined) return kept.slice();
-  const out = permute4(state);
-  if (memoMode === 'record') permMemo.set(key, out.slice());
-  return out;
+  // the kept array is never handed out: callers get copies
+  return throughMemo(permMemo, memoKey(4, state), () => permute4(state)).slice();
 }
 
 function permute4(state: readonly bigint[]): bigint[] {
@@ -270,13 +275,7 @@ function ivFor(n: number): Fe {
 /** Poseidon2 sponge hash of any number of field elements (Barretenberg's poseidon2 hash). */
 export function poseidon2Hash(inputs: readonly bigint[]): bigint {
   if (memoMode === 'off') return sponge(inputs);
-  const key = memoKey(inputs.length, inputs);
-  if (key === null) return sponge(inputs);
-  const kept = hashMemo.get(key);
-  if (kept !== undefined) return kept;
-  const out = sponge(inputs);
-  if (memoMode === 'record') hashMemo.set(key, out);
-  return out;
+  return throughMemo(hashMemo, memoKey(inputs.length, inputs), () => sponge(inputs));
 }
 
 function sponge(inputs: readonly bigint[]): bigint {
@@ -305,13 +304,8 @@ const IV2 = ivFor(2);
 
 /** poseidon2Hash([left, right]): the Merkle-tree hot path (one permutation, no array handling). */
 export function hashPair(left: bigint, right: bigint): bigint {
-  if (memoMode === 'off' || left < 0n || left >= MODULUS || right < 0n || right >= MODULUS) return pair(left, right);
-  const key = (left << 256n) | right;
-  const kept = pairMemo.get(key);
-  if (kept !== undefined) return kept;
-  const out = pair(left, right);
-  if (memoMode === 'record') pairMemo.set(key, out);
-  return out;
+  if (memoMode === 'off') return pair(left, right);
+  return throughMemo(pairMemo, memoKey(2, [left, right]), () => pair(left, right));
 }
 
 function pair(left: bigint, right: bigint): bigint {
