@@ -125,7 +125,7 @@ export const CAMPAIGN = spec({
   synopsis:
     'start|status|report --cluster redis://HOST:PORT [--campaign NAME]; start: [--shards N] [--runs-per-shard N | --shard-duration 5m] [--seed S] [--impls LIST] [--profile small|aztec] [--corpus DIR] [--timeout SECONDS] [--stall-ms MS]; status: [--json]; report: [--out DIR] [--report json|junit] [--report-file PATH]',
   summary:
-    "A fuzzing campaign over many machines: a queue of shards in Redis (BullMQ); workers are 'difftower fuzz --cluster URL --campaign NAME'. status shows progress; report writes the same JSON/JUnit as a local run and exits 1 on any divergence.",
+    "A fuzzing campaign over many machines: a queue of shards in Redis (BullMQ); workers are 'difftower fuzz --cluster URL --campaign NAME'. status shows progress; report writes the same JSON/JUnit as a local run and exits 1 on any divergence, 4 when a shard failed on every attempt.",
   options: { cluster: str, campaign: str, shards: str, 'runs-per-shard': str, 'shard-duration': str, seed: str, impls: str, profile: str, corpus: str, timeout: str, 'stall-ms': str, json: flag, out: str, report: str, 'report-file': str },
   positionals: true,
   load: async () => (await import('./campaign.js')).run,
